@@ -1,0 +1,15 @@
+import type { Readable, Writable } from 'node:stream';
+
+/**
+ * Where uploads, run results and file contents live. Keys are opaque strings the caller makes unique.
+ * Implementations: `DirectoryBlobStore` (local directory, the embedded default).
+ */
+export interface BlobStore {
+  /** A stream that stores what is written to it under `key`; the blob appears only once the stream finishes. */
+  createWriteStream(key: string): Writable;
+  /** The stored bytes of `key`; fails with code ENOENT when there is no such blob. */
+  createReadStream(key: string): Readable;
+  put(key: string, data: Buffer | string): Promise<void>;
+  size(key: string): Promise<number | null>;
+  delete(key: string): Promise<void>;
+}

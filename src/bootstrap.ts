@@ -1,0 +1,22 @@
+import path from 'node:path';
+import { DirectoryBlobStore } from './blobs/directory-blob-store.js';
+import type { Config } from './config.js';
+import { executeExportRun } from './engine/export/executor.js';
+import { EmbeddedRunQueue } from './jobs/embedded-run-queue.js';
+import type { Services } from './services.js';
+import { Store } from './store/store.js';
+
+/** Opens the store, blobs and run queue a process needs, with the run handlers registered. */
+export async function openServices(config: Config): Promise<Services> {
+  const store = await Store.open({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  const blobs = new DirectoryBlobStore(path.join(config.dataDir, 'blobs'));
+  const queue = new EmbeddedRunQueue(store, { pollMs: config.pollMs, maxAttempts: config.maxRunAttempts, log: console });
+  const services: Services = { config, store, blobs, queue };
+  queue.handle('export', (runId) => executeExportRun(services, runId));
+  return services;
+}
+
+export async function closeServices(services: Services): Promise<void> {
+  await services.queue.stop();
+  await services.store.close();
+}

@@ -1,0 +1,65 @@
+/**
+ * Every setting in one place. Precedence: command-line flags > environment (PLMX_*) > defaults.
+ */
+import path from 'node:path';
+
+export interface Config {
+  host: string;
+  port: number;
+  /** directory of the embedded database and the local blob store */
+  dataDir: string;
+  /** postgres://… switches the store (and later the run queue and blobs) to PostgreSQL */
+  databaseUrl?: string;
+  /** base URL used in `url.api` / `url.app` fields of responses */
+  publicUrl?: string;
+  /** Arena's production export limits (20,000 items, 5,000 with BOM/FILES, one run at a time) */
+  arenaLimits: boolean;
+  /** days an export run's result file stays downloadable */
+  retentionDays: number;
+  /** minutes of inactivity after which a session expires */
+  sessionMinutes: number;
+  /** requests per 24-hour period for workspaces created without an explicit limit */
+  defaultRequestLimit: number;
+  /** failed logins in a row that lock an account for five minutes */
+  lockoutAttempts: number;
+  /** how often the embedded run queue looks for new runs (ms) */
+  pollMs: number;
+  /** attempts of a run before it is marked FAILED */
+  maxRunAttempts: number;
+  logLevel: string;
+}
+
+const env = process.env;
+
+function num(v: string | undefined, fallback: number): number {
+  if (v === undefined || v === '') return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new Error(`not a number: ${v}`);
+  return n;
+}
+
+function bool(v: string | undefined, fallback: boolean): boolean {
+  if (v === undefined || v === '') return fallback;
+  return /^(1|true|yes|on)$/i.test(v);
+}
+
+export function loadConfig(flags: Partial<Config> = {}): Config {
+  const config: Config = {
+    host: env.PLMX_HOST ?? env.HOST ?? '127.0.0.1',
+    port: num(env.PLMX_PORT ?? env.PORT, 8080),
+    dataDir: path.resolve(env.PLMX_DATA_DIR ?? './data'),
+    databaseUrl: env.PLMX_DATABASE_URL || undefined,
+    publicUrl: env.PLMX_PUBLIC_URL || undefined,
+    arenaLimits: bool(env.PLMX_ARENA_LIMITS, false),
+    retentionDays: num(env.PLMX_RETENTION_DAYS, 60),
+    sessionMinutes: num(env.PLMX_SESSION_MINUTES, 90),
+    defaultRequestLimit: num(env.PLMX_REQUEST_LIMIT, 10000),
+    lockoutAttempts: num(env.PLMX_LOCKOUT_ATTEMPTS, 5),
+    pollMs: num(env.PLMX_POLL_MS, 200),
+    maxRunAttempts: num(env.PLMX_MAX_RUN_ATTEMPTS, 3),
+    logLevel: env.PLMX_LOG_LEVEL ?? 'warn',
+  };
+  for (const [k, v] of Object.entries(flags)) if (v !== undefined) (config as unknown as Record<string, unknown>)[k] = v;
+  if (flags.dataDir) config.dataDir = path.resolve(flags.dataDir);
+  return Object.freeze(config);
+}

@@ -1,0 +1,176 @@
+/**
+ * The database behind plmx: one Kysely instance over better-sqlite3 (embedded default) or PostgreSQL,
+ * plus the few dialect-specific paths that Kysely does not cover — streaming large reads in batches and
+ * bulk loading rows.
+ *
+ * ```ts
+ * const store = await Store.open({ dataDir: './data' });
+ * const row = await store.db.selectFrom('items').selectAll().executeTakeFirst();
+ * for await (const batch of store.stream(query.compile())) { ... }
+ * ```
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { type CompiledQuery, Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import Cursor from 'pg-cursor';
+import { migrate } from './migrations.js';
+import type { DB } from './schema.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface StoreConfig {
+  /** directory of the embedded database file; ignored with databaseUrl */
+  dataDir?: string;
+  /** postgres://… switches to PostgreSQL */
+  databaseUrl?: string;
+}
+
+// int8 (counts, sizes, epoch milliseconds) fits a JS number everywhere plmx uses it.
+pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
+pg.types.setTypeParser(1700, (v) => Number.parseFloat(v));
+
+export class Store {
+  readonly db: Kysely<DB>;
+  readonly dialect: Dialect;
+  readonly #sqlite?: SqliteDatabase.Database;
+  readonly #sqliteFile?: string;
+  readonly #pool?: pg.Pool;
+
+  private constructor(db: Kysely<DB>, dialect: Dialect, opts: { sqlite?: SqliteDatabase.Database; file?: string; pool?: pg.Pool }) {
+    this.db = db;
+    this.dialect = dialect;
+    this.#sqlite = opts.sqlite;
+    this.#sqliteFile = opts.file;
+    this.#pool = opts.pool;
+  }
+
+  static async open(config: StoreConfig): Promise<Store> {
+    let store: Store;
+    if (config.databaseUrl) {
+      const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10 });
+      store = new Store(new Kysely<DB>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) }), 'postgres', { pool });
+    } else {
+      const dir = config.dataDir ?? './data';
+      fs.mkdirSync(dir, { recursive: true });
+      const file = path.join(dir, 'plmx.sqlite');
+      const sqlite = openSqlite(file);
+      store = new Store(new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) }), 'sqlite', { sqlite, file });
+    }
+    await migrate(store.db, store.dialect);
+    return store;
+  }
+
+  /**
+   * Runs a compiled query and yields its rows in batches, without holding the result in memory.
+   * SQLite reads through a second connection, so the main one stays free for writes while an export
+   * streams (WAL gives the reader a consistent snapshot).
+   */
+  async *stream<R = Record<string, unknown>>(query: CompiledQuery, batchSize = 2000): AsyncGenerator<R[]> {
+    if (this.#pool) {
+      const client = await this.#pool.connect();
+      try {
+        const cursor = client.query(new Cursor(query.sql, query.parameters as unknown[]));
+        for (;;) {
+          const rows = (await cursor.read(batchSize)) as R[];
+          if (rows.length === 0) break;
+          yield rows;
+        }
+        await cursor.close();
+      } finally {
+        client.release();
+      }
+      return;
+    }
+    const reader = openSqlite(this.#sqliteFile!, true);
+    try {
+      let batch: R[] = [];
+      for (const row of reader.prepare(query.sql).iterate(...(query.parameters as unknown[]))) {
+        batch.push(row as R);
+        if (batch.length >= batchSize) {
+          yield batch;
+          batch = [];
+        }
+      }
+      if (batch.length > 0) yield batch;
+    } finally {
+      reader.close();
+    }
+  }
+
+  /**
+   * Loads many rows into one table as fast as the dialect allows: a prepared statement inside one
+   * transaction on SQLite, multi-row INSERTs on PostgreSQL. Runs outside Kysely for speed; callers
+   * own the transaction boundary on PostgreSQL only through `bulk` itself.
+   */
+  async bulkInsert(table: keyof DB, columns: string[], rows: Iterable<unknown[]>): Promise<number> {
+    const cols = columns.map(quoteIdent).join(', ');
+    if (this.#sqlite) {
+      const stmt = this.#sqlite.prepare(`INSERT INTO ${table} (${cols}) VALUES (${columns.map(() => '?').join(', ')})`);
+      let n = 0;
+      this.#sqlite.transaction(() => {
+        for (const row of rows) {
+          stmt.run(...(row as unknown[]));
+          n++;
+        }
+      })();
+      return n;
+    }
+    const client = await this.#pool!.connect();
+    let n = 0;
+    try {
+      await client.query('BEGIN');
+      const perStatement = Math.max(1, Math.floor(30000 / columns.length));
+      let chunk: unknown[][] = [];
+      const flush = async () => {
+        if (chunk.length === 0) return;
+        const params: unknown[] = [];
+        const tuples = chunk.map((r) => `(${r.map((v) => { params.push(v); return `$${params.length}`; }).join(', ')})`);
+        await client.query(`INSERT INTO ${table} (${cols}) VALUES ${tuples.join(', ')}`, params);
+        n += chunk.length;
+        chunk = [];
+      };
+      for (const row of rows) {
+        chunk.push(row);
+        if (chunk.length >= perStatement) await flush();
+      }
+      await flush();
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK');
+      throw err;
+    } finally {
+      client.release();
+    }
+    return n;
+  }
+
+  /** Atomically takes the next value of a per-workspace counter (definition numbers, change numbers…). */
+  async nextSequence(workspaceId: number, name: string): Promise<number> {
+    const row = await sql<{ value: number }>`
+      INSERT INTO sequences (workspace_id, name, value) VALUES (${workspaceId}, ${name}, 1)
+      ON CONFLICT (workspace_id, name) DO UPDATE SET value = sequences.value + 1
+      RETURNING value`.execute(this.db);
+    return Number(row.rows[0].value);
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}
+
+function openSqlite(file: string, readonly = false): SqliteDatabase.Database {
+  const db = new SqliteDatabase(file, { readonly });
+  if (!readonly) {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+  }
+  db.pragma('busy_timeout = 5000');
+  db.pragma('cache_size = -64000');
+  return db;
+}
+
+function quoteIdent(name: string): string {
+  return `"${name}"`;
+}
