@@ -46,7 +46,10 @@ export async function benchExport(opts: { items: number; keep: boolean }): Promi
     return String(runId);
   };
   const specsRun = await runFor('Specs', { exportViews: ['SPECS'], format: 'csv' });
-  const fullRun = await runFor('Full', { exportViews: ['SPECS', 'BOM', 'SOURCING', 'FILES'], bomLevels: 'FULL', format: 'csv' });
+  // FILES lists associations only when file content is asked for (spec §7), so ask for the primary files.
+  const fullRun = await runFor('Full', {
+    exportViews: ['SPECS', 'BOM', 'SOURCING', 'FILES'], bomLevels: 'FULL', format: 'csv', fileContent: { item: 'PRIMARY', supplierItem: 'NONE' },
+  });
   await closeServices(services);
 
   const out = (name: string) => path.join(dataDir, `${name}.zip`);

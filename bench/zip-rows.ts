@@ -1,7 +1,8 @@
+import { parse } from 'csv-parse';
 import yauzl from 'yauzl';
 
-/** Data rows in the CSV entries of a zip (line count minus each file's header line). */
-export function countZipRows(file: string): Promise<number> {
+/** CSV records per entry of a zip, header rows included (`header` says whether to discount them). */
+export function countZipRows(file: string, header = true): Promise<number> {
   return new Promise((resolve, reject) => {
     yauzl.open(file, { lazyEntries: true }, (err, zip) => {
       if (err || !zip) return reject(err);
@@ -11,11 +12,13 @@ export function countZipRows(file: string): Promise<number> {
         if (!entry.fileName.endsWith('.csv')) return zip.readEntry();
         zip.openReadStream(entry, (e, stream) => {
           if (e || !stream) return reject(e);
-          rows -= 1;
-          stream.on('data', (chunk: Buffer) => {
-            for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) rows++;
+          const parser = stream.pipe(parse({ relax_column_count: true }));
+          parser.on('data', () => rows++);
+          parser.on('error', reject);
+          parser.on('end', () => {
+            if (header) rows--;
+            zip.readEntry();
           });
-          stream.on('end', () => zip.readEntry());
         });
       });
       zip.readEntry();

@@ -31,7 +31,7 @@ export class DirectoryBlobStore implements BlobStore {
     const tmp = `${final}.${process.pid}.${Date.now()}.part`;
     fs.mkdirSync(path.dirname(final), { recursive: true });
     const file = fs.createWriteStream(tmp);
-    return new Writable({
+    const blob = new Writable({
       write(chunk, _enc, cb) {
         file.write(chunk, cb);
       },
@@ -44,6 +44,10 @@ export class DirectoryBlobStore implements BlobStore {
         else cb(null);
       },
     });
+    // A failure of the file (disk full, or a write after destroy) surfaces on the blob stream, never as
+    // an unhandled error event.
+    file.on('error', (err) => blob.destroy(err));
+    return blob;
   }
 
   createReadStream(key: string) {

@@ -167,7 +167,9 @@ function openSqlite(file: string, readonly = false): SqliteDatabase.Database {
     db.pragma('synchronous = NORMAL');
   }
   db.pragma('busy_timeout = 5000');
-  db.pragma('cache_size = -64000');
+  // The streaming reader keeps a small page cache: its scans are sequential, and SQLite's sorter takes as
+  // much again during a large ORDER BY (64 MB here cost 110 MB more peak RSS per export for no speed).
+  db.pragma(`cache_size = ${readonly ? -8000 : -64000}`);
   return db;
 }
 

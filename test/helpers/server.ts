@@ -13,6 +13,7 @@ import { createWorkspace } from '../../src/domain/workspace-defaults.js';
 import { buildApp } from '../../src/http/app.js';
 import type { Services } from '../../src/services.js';
 import { seedWorkspace } from '../../src/store/seed/index.js';
+import { scratchDatabase } from './database.js';
 
 export const PASSWORD = 'correct horse battery';
 
@@ -43,7 +44,8 @@ export interface TestServer {
 
 export async function startTestServer(opts: { items?: number; config?: Partial<Config> } = {}): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'plmx-test-'));
-  const config = loadConfig({ dataDir, pollMs: 20, logLevel: 'silent', ...opts.config });
+  const database = await scratchDatabase();
+  const config = loadConfig({ dataDir, databaseUrl: database.url, pollMs: 20, logLevel: 'silent', ...opts.config });
   const services = await openServices(config);
   const workspaceId = await createWorkspace(services.store, 'Acme Robotics', config.defaultRequestLimit);
   const otherWorkspaceId = await createWorkspace(services.store, 'Other Co', config.defaultRequestLimit);
@@ -81,6 +83,7 @@ export async function startTestServer(opts: { items?: number; config?: Partial<C
     async close() {
       await app.close();
       await closeServices(services);
+      await database.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

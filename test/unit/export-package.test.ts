@@ -157,6 +157,30 @@ describe('format writers', () => {
   });
 });
 
+describe('xlsx failure paths', () => {
+  it('a failing view fails the entry; destroying the entry stops the rows (cursor closed)', async () => {
+    let closed = 0;
+    const rows = (fail: boolean) => async function* () {
+      try {
+        for (let i = 0; i < 10_000; i++) {
+          yield Array.from({ length: 100 }, (_, k) => [`row ${i}-${k}`, i, true] as Cell[]);
+          if (fail && i === 3) throw new Error('view failed');
+        }
+      } finally {
+        closed++;
+      }
+    };
+    const [failing] = xlsxWriter.entries([{ name: 'SPECS', sheetName: 'SPECS', titles: ['a', 'b', 'c'], rows: rows(true) }]);
+    await assert.rejects(readAll(failing.open()), /view failed/);
+    const [endless] = xlsxWriter.entries([{ name: 'SPECS', sheetName: 'SPECS', titles: ['a', 'b', 'c'], rows: rows(false) }]);
+    const stream = endless.open();
+    await new Promise((resolve) => stream.once('data', resolve));
+    stream.destroy();
+    for (let i = 0; i < 100 && closed < 2; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.equal(closed, 2);
+  });
+});
+
 describe('writeZip', () => {
   it('streams entries in order and reports the size', async () => {
     const sink = new Sink();

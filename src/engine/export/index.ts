@@ -16,7 +16,7 @@ export {
 export { type MaterialisedSelection, type SelectionCounts, type SelectionSpec, clearSelection, countMatches, materialiseSelection } from './selection.js';
 export { type ExportCounts, MAX_EXPORT_ITEMS, MAX_LINES_WITH_BOM_OR_FILES, checkArenaLimits, countSelection } from './limits.js';
 export { executeExportRun, exportBlobKey, exportFileName } from './executor.js';
-export { type ZipResult, exportEntries, writeExportPackage, writeZip } from './package.js';
+export { MAX_MISSING_CONTENT, type ZipResult, exportEntries, writeExportPackage, writeZip } from './package.js';
 export { formatWriter, type FormatWriter, type PackageEntry, type ViewSource, XLSX_ENTRY_NAME } from './formats/index.js';
 export { VIEWS, viewTitles, type Cell, type ColumnContext, type ViewContext, loadCustomAttributes, noCustomAttributes } from './views/index.js';
 export { isSafeEntryName, itemFileEntryName, sanitizeFileName, supplierItemFileEntryName } from './entry-names.js';

@@ -128,6 +128,13 @@ function blobEntry(blobs: BlobStore, name: string, file: ContentFile): PackageEn
 }
 
 /**
+ * How many files with a missing blob a run tolerates (each is skipped, its contentPath left empty). More
+ * than this means the blob store is not the one the database describes: the run fails rather than
+ * remembering an unbounded number of GUIDs.
+ */
+export const MAX_MISSING_CONTENT = 10_000;
+
+/**
  * Every entry of an export run's zip, in order: physical files, then the views in the options' format.
  * `ctx.missingContent` must be a Set this function may add to: files whose blob is missing.
  */
@@ -142,6 +149,9 @@ export async function* exportEntries(ctx: ViewContext & { missingContent: Set<st
       for (const file of batch) {
         if ((await blobs.size(file.blob_key)) === null) {
           ctx.missingContent.add(file.guid);
+          if (ctx.missingContent.size > MAX_MISSING_CONTENT) {
+            throw new Error(`more than ${MAX_MISSING_CONTENT} files of this export have no content in the blob store`);
+          }
           continue;
         }
         yield blobEntry(blobs, entryName(file.guid, file.name), file);

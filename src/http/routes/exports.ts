@@ -100,8 +100,9 @@ export async function exportRoutes(app: FastifyInstance, services: Services): Pr
         workspaceId: me.workspaceId, guid, definitionId: def.id, number: await store.nextSequence(me.workspaceId, `export-run:${def.id}`),
         creatorId: me.userId, createdAt: zulu(), criteria: JSON.stringify(raw), criteriaResultsCount: matched,
       });
-      await queue.enqueue('export', runId);
+      // The answer shows the run as created; the queue may take it the moment it is enqueued.
       const run = await findRun(store, me.workspaceId, def.id, guid);
+      await queue.enqueue('export', runId);
       return reply.status(201).send(runJson(run!, []));
     },
     GET: async (request) => {

@@ -47,10 +47,12 @@ function pendingBytes(sheet: unknown): number {
   return n;
 }
 
-async function waitForZip(sheet: unknown): Promise<void> {
+/** Waits until the zip has caught up; false when the output was destroyed meanwhile (the export failed). */
+async function waitForZip(sheet: unknown, out: PassThrough): Promise<boolean> {
   // Database batches arrive through microtasks only; give archiver and zlib a turn of the event loop.
   await nextMacrotask();
-  while (pendingBytes(sheet) > MAX_PENDING_BYTES) await sleep(2);
+  while (!out.destroyed && pendingBytes(sheet) > MAX_PENDING_BYTES) await sleep(2);
+  return !out.destroyed;
 }
 
 /** Excel's limit on one cell's text. Longer values are cut (the only lossy case of this format). */
@@ -58,6 +60,8 @@ const MAX_CELL_TEXT = 32767;
 
 async function writeWorkbook(views: readonly ViewSource[], out: PassThrough): Promise<void> {
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
+  // exceljs listens to its archiver's errors only once it finalises; before that, report them through `out`.
+  (workbook as unknown as { zip?: NodeJS.EventEmitter }).zip?.on('error', (err: Error) => out.destroy(err));
   for (const view of views) {
     const sheet = workbook.addWorksheet(view.sheetName);
     sheet.addRow(view.titles).commit();
@@ -69,7 +73,8 @@ async function writeWorkbook(views: readonly ViewSource[], out: PassThrough): Pr
         }
         sheet.addRow(row).commit();
       }
-      await waitForZip(sheet);
+      // Leaving the loop returns the row generator, which closes its database cursor.
+      if (!(await waitForZip(sheet, out))) return;
     }
     await sheet.commit();
   }
