@@ -3,7 +3,7 @@
  * for the item) and `i` (its items row). Everything else is a correlated subquery with its own aliases,
  * and every value is a bound parameter, so callers can drop the result into `.where(…)` or `sql`…``.
  *
- * Compatibility choices (mirrored in COMPAT.md):
+ * Compatibility choices (mirrored in docs/compat.md):
  * - Precedence: AND binds tighter than OR, inside a group and between groups. Logic tokens in any case; a
  *   missing token between two terms reads as AND. A bare criterion among groups is a group of one.
  * - null, undefined, [], [[]] (any array of empty arrays) mean "no criteria" (isEmptyCriteria); callers
