@@ -8,6 +8,8 @@ import { createUser } from '../domain/users.js';
 import { createWorkspace } from '../domain/workspace-defaults.js';
 import { listWorkspaces } from '../store/auth-repo.js';
 import { seedWorkspace } from '../store/seed/index.js';
+import type { Store } from '../store/store.js';
+import type { Services } from '../services.js';
 import { serve } from './serve.js';
 
 const program = new Command('plmx').description('Arena PLM REST API compatible Integration Engine server');
@@ -17,6 +19,16 @@ const dbOption = () => new Option('--database-url <url>', 'PostgreSQL URL instea
 
 function configFrom(opts: { data?: string; databaseUrl?: string }, extra: Partial<Config> = {}): Config {
   return loadConfig({ dataDir: opts.data, databaseUrl: opts.databaseUrl, ...extra });
+}
+
+/** Runs a one-shot command against the store, closing it however the command ends. */
+async function withServices(opts: { data?: string; databaseUrl?: string }, command: (services: Services) => Promise<void>): Promise<void> {
+  const services = await openServices(configFrom(opts));
+  try {
+    await command(services);
+  } finally {
+    await closeServices(services);
+  }
 }
 
 program
@@ -45,17 +57,14 @@ users
   .option('--workspace-id <id...>', 'workspaces the user belongs to (default: the first workspace)')
   .addOption(dataOption())
   .addOption(dbOption())
-  .action(async (opts) => {
-    const services = await openServices(configFrom(opts));
-    try {
-      const ids: number[] = opts.workspaceId?.map(Number) ?? [(await listWorkspaces(services.store))[0]?.id].filter(Boolean);
+  .action((opts) =>
+    withServices(opts, async ({ store }) => {
+      const ids: number[] = opts.workspaceId?.map(Number) ?? [(await listWorkspaces(store))[0]?.id].filter(Boolean);
       if (ids.length === 0) throw new Error('no workspace yet: create one with `plmx workspaces add --name ...`');
-      const id = await createUser(services.store, { email: opts.email, password: opts.password, fullName: opts.name, workspaceIds: ids });
+      const id = await createUser(store, { email: opts.email, password: opts.password, fullName: opts.name, workspaceIds: ids });
       console.log(`user ${id} (${opts.email}) in workspace(s) ${ids.join(', ')}`);
-    } finally {
-      await closeServices(services);
-    }
-  });
+    }),
+  );
 
 const workspaces = program.command('workspaces').description('manage workspaces');
 workspaces
@@ -64,28 +73,21 @@ workspaces
   .option('--request-limit <n>', 'requests per 24-hour period', (v) => Number(v))
   .addOption(dataOption())
   .addOption(dbOption())
-  .action(async (opts) => {
-    const config = configFrom(opts);
-    const services = await openServices(config);
-    try {
-      const id = await createWorkspace(services.store, opts.name, opts.requestLimit ?? config.defaultRequestLimit);
+  .action((opts) =>
+    withServices(opts, async ({ store, config }) => {
+      const id = await createWorkspace(store, opts.name, opts.requestLimit ?? config.defaultRequestLimit);
       console.log(`workspace ${id} (${opts.name})`);
-    } finally {
-      await closeServices(services);
-    }
-  });
+    }),
+  );
 workspaces
   .command('list')
   .addOption(dataOption())
   .addOption(dbOption())
-  .action(async (opts) => {
-    const services = await openServices(configFrom(opts));
-    try {
-      for (const w of await listWorkspaces(services.store)) console.log(`${w.id}\t${w.name}\t${w.request_limit}`);
-    } finally {
-      await closeServices(services);
-    }
-  });
+  .action((opts) =>
+    withServices(opts, async ({ store }) => {
+      for (const w of await listWorkspaces(store)) console.log(`${w.id}\t${w.name}\t${w.request_limit}`);
+    }),
+  );
 
 program
   .command('seed')
@@ -95,22 +97,19 @@ program
   .option('--user-email <email>', 'creator and owner of the data (default: the first user of the workspace)')
   .addOption(dataOption())
   .addOption(dbOption())
-  .action(async (opts) => {
-    const services = await openServices(configFrom(opts));
-    try {
-      const workspaceId: number | undefined = opts.workspaceId ?? (await listWorkspaces(services.store))[0]?.id;
+  .action((opts) =>
+    withServices(opts, async ({ store, blobs }) => {
+      const workspaceId: number | undefined = opts.workspaceId ?? (await listWorkspaces(store))[0]?.id;
       if (workspaceId === undefined) throw new Error('no workspace yet: create one with `plmx workspaces add --name ...`');
-      const userId = await seedUser(services.store, workspaceId, opts.userEmail);
+      const userId = await seedUser(store, workspaceId, opts.userEmail);
       const started = performance.now();
-      const summary = await seedWorkspace(services.store, services.blobs, workspaceId, { items: opts.items, userId });
+      const summary = await seedWorkspace(store, blobs, workspaceId, { items: opts.items, userId });
       console.log(JSON.stringify(summary));
       console.log(`seeded ${opts.items} items in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    } finally {
-      await closeServices(services);
-    }
-  });
+    }),
+  );
 
-async function seedUser(store: import('../store/store.js').Store, workspaceId: number, email?: string): Promise<number> {
+async function seedUser(store: Store, workspaceId: number, email?: string): Promise<number> {
   let q = store.db
     .selectFrom('users as u')
     .innerJoin('workspace_users as wu', 'wu.user_id', 'u.id')

@@ -3,10 +3,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type Response, type TestServer, startTestServer } from '../helpers/server.js';
+import { type TestServer, startTestServer } from '../helpers/server.js';
+import { assertError, ZULU, GUID } from '../helpers/assertions.js';
 
-const ZULU = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
-const GUID = /^[0-9A-Z]{20}$/;
 const STATUSES = [
   'OPEN_AND_UNLOCKED', 'OPEN_AND_LOCKED', 'SUBMITTED_FOR_ROUTING', 'SUBMITTED_FOR_APPROVAL', 'REJECTED', 'CANCELED',
   'APPROVED', 'EFFECTIVE', 'COMPLETED', 'EXPIRED',
@@ -18,20 +17,9 @@ let carol: string;
 let all: any[];
 let carolChanges: any[];
 
-function assertError(res: Response, status: number, code: number, message?: string): void {
-  assert.equal(res.status, status, JSON.stringify(res.json));
-  assert.equal(res.json.status, status);
-  assert.equal(res.json.errors[0].code, code);
-  if (message !== undefined) assert.equal(res.json.errors[0].message, message);
-}
-
 const get = (url: string, token = alice) => server.request('GET', url, { token });
 
-async function ok(url: string, token = alice): Promise<any> {
-  const res = await get(url, token);
-  assert.equal(res.status, 200, `${url}: ${JSON.stringify(res.json)}`);
-  return res.json;
-}
+const ok = (url: string, token = alice): Promise<any> => server.getJson(url, token);
 
 const q = (params: Record<string, string>) => new URLSearchParams(params).toString();
 

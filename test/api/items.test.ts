@@ -5,9 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type Response, type TestServer, startTestServer } from '../helpers/server.js';
+import { assertError, ZULU, GUID } from '../helpers/assertions.js';
 
-const ZULU = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
-const GUID = /^[0-9A-Z]{20}$/;
 
 let server: TestServer;
 let alice: string;
@@ -16,22 +15,9 @@ let carol: string;
 let all: any[];
 let carolItems: any[];
 
-function assertError(res: Response, status: number, code: number, message?: string): void {
-  assert.equal(res.status, status, JSON.stringify(res.json));
-  assert.equal(res.json.status, status);
-  assert.equal(res.json.errors[0].code, code);
-  if (message !== undefined) assert.equal(res.json.errors[0].message, message);
-}
+const get = (url: string, token = alice): Promise<Response> => server.request('GET', url, { token });
 
-async function get(url: string, token = alice): Promise<Response> {
-  return server.request('GET', url, { token });
-}
-
-async function ok(url: string, token = alice): Promise<any> {
-  const res = await get(url, token);
-  assert.equal(res.status, 200, `${url}: ${JSON.stringify(res.json)}`);
-  return res.json;
-}
+const ok = (url: string, token = alice): Promise<any> => server.getJson(url, token);
 
 async function listAll(token: string): Promise<any[]> {
   const out: any[] = [];

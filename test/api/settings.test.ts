@@ -4,28 +4,17 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { type Response, type TestServer, startTestServer } from '../helpers/server.js';
+import { type TestServer, startTestServer } from '../helpers/server.js';
+import { assertError, GUID } from '../helpers/assertions.js';
 
-const GUID = /^[0-9A-Z]{20}$/;
 
 let server: TestServer;
 let alice: string;
 let carol: string;
 
-function assertError(res: Response, status: number, code: number, message?: string): void {
-  assert.equal(res.status, status, JSON.stringify(res.json));
-  assert.equal(res.json.status, status);
-  assert.equal(res.json.errors[0].code, code);
-  if (message !== undefined) assert.equal(res.json.errors[0].message, message);
-}
-
 const get = (url: string, token = alice) => server.request('GET', url, { token });
 
-async function ok(url: string, token = alice): Promise<any> {
-  const res = await get(url, token);
-  assert.equal(res.status, 200, `${url}: ${JSON.stringify(res.json)}`);
-  return res.json;
-}
+const ok = (url: string, token = alice): Promise<any> => server.getJson(url, token);
 
 before(async () => {
   server = await startTestServer({ items: 50 });

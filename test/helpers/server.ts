@@ -2,6 +2,7 @@
  * A plmx server for black-box tests: a fresh data dir, a seeded workspace, two users (alice, bob) and
  * a second workspace (carol's), driven through fastify.inject — the same HTTP stack, no port.
  */
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,6 +39,8 @@ export interface TestServer {
   otherWorkspaceId: number;
   users: { alice: number; bob: number; carol: number };
   request(method: string, url: string, opts?: RequestOptions): Promise<Response>;
+  /** GET that must answer 200; returns the JSON body. */
+  getJson(url: string, token: string): Promise<any>;
   login(email: string, workspaceId?: number): Promise<string>;
   close(): Promise<void>;
 }
@@ -75,6 +78,11 @@ export async function startTestServer(opts: { items?: number; config?: Partial<C
 
   return {
     app, services, dataDir, workspaceId, otherWorkspaceId, users: { alice, bob, carol }, request,
+    async getJson(url, token) {
+      const res = await request('GET', url, { token });
+      assert.equal(res.status, 200, `${url}: ${JSON.stringify(res.json)}`);
+      return res.json;
+    },
     async login(email, wsId) {
       const res = await request('POST', '/v1/login', { body: { email, password: PASSWORD, workspaceId: wsId } });
       if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.json)}`);

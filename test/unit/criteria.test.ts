@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import pg from 'pg';
 import { ArenaError } from '../../src/domain/errors.js';
 import {
   type CriteriaContext, compileCriteria, isEmptyCriteria, loadCriteriaContext, parseCriteria,
 } from '../../src/engine/criteria/index.js';
 import { Store } from '../../src/store/store.js';
+import { scratchDatabase } from '../helpers/database.js';
 
 // Custom attribute GUIDs (the seed inserts them; parse tests use the same context shape)
 const A = {
@@ -452,19 +451,13 @@ const PG_URL = process.env.PLMX_DATABASE_URL;
 
 describe('compileCriteria on PostgreSQL', { skip: PG_URL ? false : 'PLMX_DATABASE_URL is not set' }, () => {
   compileSuite(async () => {
-    const name = `plmx_criteria_test_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: PG_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    const url = new URL(PG_URL!);
-    url.pathname = `/${name}`;
-    const store = await Store.open({ databaseUrl: url.toString() });
+    const database = await scratchDatabase(PG_URL);
+    const store = await Store.open({ databaseUrl: database.url });
     return {
       store,
       cleanup: async () => {
         await store.close();
-        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await admin.end();
+        await database.drop();
       },
     };
   });

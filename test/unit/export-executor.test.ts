@@ -1,7 +1,7 @@
 /**
  * End to end: a hand-made dataset in a temporary SQLite store, export runs executed with
  * executeExportRun, the zip read back and compared with the database.
- * With PLMX_TEST_DATABASE_URL=postgres://… (an EMPTY database) the same suite runs on PostgreSQL.
+ * With PLMX_DATABASE_URL=postgres://… the same suite runs on PostgreSQL, in a scratch database.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -27,11 +27,13 @@ import { parseCriteria, loadCriteriaContext } from '../../src/engine/criteria/in
 import type { RunQueue } from '../../src/jobs/run-queue.js';
 import type { Services } from '../../src/services.js';
 import { Store } from '../../src/store/store.js';
+import { type ScratchDatabase, scratchDatabase } from '../helpers/database.js';
 
 const T0 = '2024-01-02T03:04:05Z';
 const WS = 1;
 
 let dataDir: string;
+let database: ScratchDatabase;
 let store: Store;
 let blobs: DirectoryBlobStore;
 let services: Services;
@@ -257,8 +259,8 @@ function bomPairs(rows: Record<string, string>[]): string[] {
 
 before(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'plmx-export-'));
-  const databaseUrl = process.env.PLMX_TEST_DATABASE_URL;
-  store = await Store.open(databaseUrl ? { databaseUrl } : { dataDir });
+  database = await scratchDatabase();
+  store = await Store.open({ dataDir, databaseUrl: database.url });
   blobs = new DirectoryBlobStore(path.join(dataDir, 'blobs'));
   services = { config: loadConfig({ dataDir }), store, blobs, queue: dummyQueue };
   await seed();
@@ -266,6 +268,7 @@ before(async () => {
 
 after(async () => {
   await store.close();
+  await database.drop();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 

@@ -7,10 +7,9 @@ import { arenaError } from '../../domain/errors.js';
 import { changeCompactJson, changeJson } from '../../domain/item-json.js';
 import { CHANGE_GUID_COLUMNS, CHANGE_TEXT_COLUMNS, type ChangeSearch, findChange, searchChanges } from '../../store/changes-repo.js';
 import type { Services } from '../../services.js';
-import { listBody, paging, searchAttributes } from '../query.js';
+import { choiceParam, dateParam, guidParam, listBody, paging, queryOf, searchAttributes } from '../query.js';
 import { routes } from '../route-table.js';
 import { principal } from '../session.js';
-import { choiceParam, dateParam, guidParam, queryOf } from './items.js';
 
 export const LIFECYCLE_STATUSES = [
   'OPEN_AND_UNLOCKED', 'OPEN_AND_LOCKED', 'SUBMITTED_FOR_ROUTING', 'SUBMITTED_FOR_APPROVAL', 'REJECTED', 'CANCELED',

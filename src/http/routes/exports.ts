@@ -9,20 +9,20 @@ import { validateDefinitionBody } from '../../engine/export/options.js';
 import { arenaError } from '../../domain/errors.js';
 import { definitionJson, fileJson, runJson } from '../../domain/export-json.js';
 import { newGuid } from '../../domain/ids.js';
-import { parseClientDate, zulu } from '../../domain/time.js';
+import { zulu } from '../../domain/time.js';
 import {
   DEFINITION_SEARCH, type RunRow, type RunSearch, activeRunCount, findDefinition, findRun, findRunFile, insertDefinition,
   insertRun, markDownloaded, runFiles, searchDefinitions, searchRuns,
 } from '../../store/export-repo.js';
 import type { Services } from '../../services.js';
-import { listBody, paging, searchAttributes } from '../query.js';
+import { boolParam, choiceParam, dateParam, listBody, paging, searchAttributes } from '../query.js';
 import { routes } from '../route-table.js';
 import { principal } from '../session.js';
 
 type Params = { exportGuid: string; runGuid: string; fileGuid: string };
 
 const RUN_SEARCH = ['number', 'status', 'latestCompleted', 'completionDateTimeFrom', 'completionDateTimeTo'] as const;
-const RUN_STATUSES = ['CREATED', 'RUNNING', 'COMPLETE', 'DOWNLOADED', 'FAILED', 'ABORTED'];
+const RUN_STATUSES = ['CREATED', 'RUNNING', 'COMPLETE', 'DOWNLOADED', 'FAILED', 'ABORTED'] as const;
 
 export async function exportRoutes(app: FastifyInstance, services: Services): Promise<void> {
   const { store, config, queue, blobs } = services;
@@ -116,21 +116,10 @@ export async function exportRoutes(app: FastifyInstance, services: Services): Pr
         if (!/^[1-9]\d*$/.test(s.number)) throw arenaError(3141);
         search.number = Number(s.number);
       }
-      if (s.status !== undefined) {
-        const status = s.status.toUpperCase();
-        if (!RUN_STATUSES.includes(status)) throw arenaError(3006, s.status, 'status');
-        search.status = status;
-      }
-      for (const [param, key] of [['completionDateTimeFrom', 'completedFrom'], ['completionDateTimeTo', 'completedTo']] as const) {
-        if (s[param] === undefined) continue;
-        const date = parseClientDate(s[param]);
-        if (date === null) throw arenaError(3003, param);
-        search[key] = date;
-      }
-      if (s.latestCompleted !== undefined) {
-        if (!/^(true|false)$/i.test(s.latestCompleted)) throw arenaError(3003, 'latestCompleted');
-        search.latestCompleted = s.latestCompleted.toLowerCase() === 'true';
-      }
+      if (s.status !== undefined) search.status = choiceParam('status', s.status, RUN_STATUSES);
+      if (s.completionDateTimeFrom !== undefined) search.completedFrom = dateParam('completionDateTimeFrom', s.completionDateTimeFrom);
+      if (s.completionDateTimeTo !== undefined) search.completedTo = dateParam('completionDateTimeTo', s.completionDateTimeTo);
+      if (s.latestCompleted !== undefined) search.latestCompleted = boolParam('latestCompleted', s.latestCompleted);
       const rows = await searchRuns(store, me.workspaceId, def.id, search, page);
       const files = await runFiles(store, rows.map((r) => r.id));
       return listBody(rows.map((r) => runJson(r, files.filter((f) => f.run_id === r.id))));

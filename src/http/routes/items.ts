@@ -11,7 +11,6 @@ import {
   ASSEMBLY_TYPES, type AssemblyType, type AttributeDef, bomLineJson, itemCompactJson, itemFileJson, itemJson,
   parseAdditionalAttributes, revisionJson, sourcingJson,
 } from '../../domain/item-json.js';
-import { parseClientDate } from '../../domain/time.js';
 import {
   type CustomSearch, ITEM_GUID_COLUMNS, ITEM_TEXT_COLUMNS, type ItemSearch, type ModifiedFlag, type NewItem,
   addBomLine, createItem, defaultLifecyclePhase, findBomLine, findCategory, findLifecyclePhase, findRevision,
@@ -20,57 +19,15 @@ import {
 } from '../../store/items-repo.js';
 import type { Store } from '../../store/store.js';
 import type { Services } from '../../services.js';
-import { listBody, paging, searchAttributes } from '../query.js';
+import {
+  type Query, boolParam, choiceParam, dateParam, first, guidParam, listBody, optionalBoolParam, paging, queryOf,
+  searchAttributes,
+} from '../query.js';
 import { routes } from '../route-table.js';
 import { principal } from '../session.js';
 
 // ---------------------------------------------------------------------------------------------------------
-// Query and body helpers shared by the Items-world routes
-
-type Query = Record<string, unknown>;
-
-export function queryOf(request: FastifyRequest): Query {
-  return (request.query ?? {}) as Query;
-}
-
-function first(v: unknown): unknown {
-  return Array.isArray(v) ? v[0] : v;
-}
-
-/** `true` / `false` (any case) or 3003. */
-export function boolParam(name: string, raw: unknown): boolean {
-  const v = String(first(raw) ?? '').toLowerCase();
-  if (v === 'true') return true;
-  if (v === 'false') return false;
-  throw arenaError(3003, name);
-}
-
-/** An optional boolean flag: absent is `fallback`. */
-export function optionalBoolParam(query: Query, name: string, fallback = false): boolean {
-  return query[name] === undefined || query[name] === '' ? fallback : boolParam(name, query[name]);
-}
-
-/** A date in any ISO 8601 form, as Zulu seconds, or 3003. */
-export function dateParam(name: string, raw: unknown): string {
-  const d = parseClientDate(first(raw));
-  if (!d) throw arenaError(3003, name);
-  return d;
-}
-
-/** A value from a fixed list (compared upper-cased), or 3006. */
-export function choiceParam<T extends string>(name: string, raw: unknown, allowed: readonly T[]): T {
-  const v = String(first(raw) ?? '').toUpperCase();
-  const hit = allowed.find((a) => a === v);
-  if (!hit) throw arenaError(3006, String(first(raw) ?? ''), name);
-  return hit;
-}
-
-/** The `:guid` of a path, or 3011 when it cannot be one. */
-export function guidParam(request: FastifyRequest): string {
-  const guid = String((request.params as { guid?: string }).guid ?? '');
-  if (!looksLikeGuid(guid)) throw arenaError(3011, guid);
-  return guid;
-}
+// Body helpers of the Items-world routes
 
 function bodyObject(request: FastifyRequest): Record<string, unknown> {
   const body = request.body;

@@ -8,10 +8,9 @@ import { arenaError } from '../../domain/errors.js';
 import { EXPORT_ATTRIBUTES, categoryJson, exportAttributeJson, lifecyclePhaseJson } from '../../domain/item-json.js';
 import { findCategory, listCategories, listLifecyclePhases } from '../../store/items-repo.js';
 import type { Services } from '../../services.js';
-import { listBody, searchAttributes } from '../query.js';
+import { boolParam, choiceParam, guidParam, listBody, queryOf, searchAttributes } from '../query.js';
 import { type Handler, routes } from '../route-table.js';
 import { principal } from '../session.js';
-import { boolParam, choiceParam, guidParam, queryOf } from './items.js';
 
 const EXPORT_ATTRIBUTE_PARAMS = ['world', 'includePossibleValues', 'creatableOnly', 'editableOnly', 'searchableOnly'];
 
