@@ -2,6 +2,7 @@ import path from 'node:path';
 import { DirectoryBlobStore } from './blobs/directory-blob-store.js';
 import type { Config } from './config.js';
 import { executeExportRun } from './engine/export/executor.js';
+import { executeImportRun } from './engine/import/run/executor.js';
 import { EmbeddedRunQueue } from './jobs/embedded-run-queue.js';
 import type { Services } from './services.js';
 import { Store } from './store/store.js';
@@ -13,6 +14,7 @@ export async function openServices(config: Config): Promise<Services> {
   const queue = new EmbeddedRunQueue(store, { pollMs: config.pollMs, maxAttempts: config.maxRunAttempts, log: console });
   const services: Services = { config, store, blobs, queue };
   queue.handle('export', (runId) => executeExportRun(services, runId));
+  queue.handle('import', (runId) => executeImportRun(services, runId));
   return services;
 }
 

@@ -26,6 +26,8 @@ export interface Config {
   pollMs: number;
   /** attempts of a run before it is marked FAILED */
   maxRunAttempts: number;
+  /** largest accepted import upload (submitContent), bytes; larger -> 413 */
+  maxUploadBytes: number;
   logLevel: string;
 }
 
@@ -57,6 +59,7 @@ export function loadConfig(flags: Partial<Config> = {}): Config {
     lockoutAttempts: num(env.PLMX_LOCKOUT_ATTEMPTS, 5),
     pollMs: num(env.PLMX_POLL_MS, 200),
     maxRunAttempts: num(env.PLMX_MAX_RUN_ATTEMPTS, 3),
+    maxUploadBytes: num(env.PLMX_MAX_UPLOAD_BYTES, 1024 * 1024 * 1024),
     logLevel: env.PLMX_LOG_LEVEL ?? 'warn',
   };
   for (const [k, v] of Object.entries(flags)) if (v !== undefined) (config as unknown as Record<string, unknown>)[k] = v;

@@ -12,6 +12,8 @@ import { ArenaError, arenaError } from '../domain/errors.js';
 import type { Services } from '../services.js';
 import { changeRoutes } from './routes/changes.js';
 import { exportRoutes } from './routes/exports.js';
+import { importRoutes } from './routes/imports.js';
+import { importRunRoutes } from './routes/import-runs.js';
 import { itemRoutes } from './routes/items.js';
 import { loginRoutes } from './routes/login.js';
 import { settingsRoutes } from './routes/settings.js';
@@ -68,6 +70,8 @@ export function buildApp(services: Services): FastifyInstance {
       await changeRoutes(v1, services);
       await settingsRoutes(v1, services);
       await exportRoutes(v1, services);
+      await importRoutes(v1, services);
+      await importRunRoutes(v1, services);
     },
     { prefix: '/v1' },
   );

@@ -3,7 +3,7 @@
  * Implementations: `EmbeddedRunQueue` (in-process, over the runs tables; the embedded default).
  * A run's row in the database is the source of truth; the queue only says "look at run N now".
  */
-export type RunKind = 'export';
+export type RunKind = 'export' | 'import';
 
 export type RunHandler = (runId: number) => Promise<void>;
 

@@ -165,6 +165,29 @@ async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
   await index('export_run_items_pk', 'export_run_items', ['run_id', 'rev_id'], true);
 }
 
+async function upImports(db: Kysely<any>, dialect: Dialect): Promise<void> {
+  const t = (name: string, columns: Column[], withId = true) => table(db, dialect, name, columns, withId).execute();
+  await t('import_definitions', [
+    ws, guid, ['number', 'integer', '!'], ['name', 'text', '!'], ['description', 'text'], ['resource', 'text', '!'],
+    ['mode', 'text', '!'], ['options', 'text', '!'], ['creator_id', 'integer', '!'], ['created_at', 'text', '!'],
+  ]);
+  await t('import_runs', [
+    ws, guid, ['definition_id', 'integer', '!'], ['number', 'integer', '!'], ['status', 'text', '!'], flag('commit'),
+    ['creator_id', 'integer', '!'], ['created_at', 'text', '!'], ['completed_at', 'text'], ['submit_file_type', 'text'],
+    ['submit_worksheet_name', 'text'], ['submit_file_name', 'text'], ['submit_blob_key', 'text', '!'],
+    ['result_blob_key', 'text'], ['error_blob_key', 'text'], ['total_count', 'integer', '! =0'],
+    ['success_count', 'integer', '! =0'], ['error_count', 'integer', '! =0'], ['warnings', 'text', '! =[]'],
+    ['attempts', 'integer', '! =0'], ['error', 'text'],
+  ]);
+  await t('import_run_changes', [['run_id', 'integer', '!'], ['change_id', 'integer', '!']], false);
+  await db.schema.createIndex('import_definitions_guid').ifNotExists().on('import_definitions').column('guid').unique().execute();
+  await db.schema.createIndex('import_definitions_ws').ifNotExists().on('import_definitions').columns(['workspace_id', 'number']).execute();
+  await db.schema.createIndex('import_runs_guid').ifNotExists().on('import_runs').column('guid').unique().execute();
+  await db.schema.createIndex('import_runs_def').ifNotExists().on('import_runs').columns(['definition_id', 'number']).execute();
+  await db.schema.createIndex('import_runs_status').ifNotExists().on('import_runs').column('status').execute();
+  await db.schema.createIndex('import_run_changes_pk').ifNotExists().on('import_run_changes').columns(['run_id', 'change_id']).unique().execute();
+}
+
 class Migrations implements MigrationProvider {
   readonly #dialect: Dialect;
   constructor(dialect: Dialect) {
@@ -172,7 +195,10 @@ class Migrations implements MigrationProvider {
   }
   async getMigrations(): Promise<Record<string, Migration>> {
     const dialect = this.#dialect;
-    return { '0001_initial': { up: (db) => up(db, dialect) } };
+    return {
+      '0001_initial': { up: (db) => up(db, dialect) },
+      '0002_imports': { up: (db) => upImports(db, dialect) },
+    };
   }
 }
 

@@ -7,7 +7,8 @@ import type { Store } from './store.js';
 
 const TABLES = {
   export: { table: 'export_runs', failed: 'FAILED' },
-} as const satisfies Record<RunKind, { table: 'export_runs'; failed: string }>;
+  import: { table: 'import_runs', failed: 'ERROR' },
+} as const satisfies Record<RunKind, { table: 'export_runs' | 'import_runs'; failed: string }>;
 
 /** Takes the oldest CREATED run of a kind and marks it RUNNING; undefined when there is none. */
 export async function claimNextRun(store: Store, kind: RunKind): Promise<number | undefined> {

@@ -349,6 +349,57 @@ export interface ExportRunItemTable {
   level: number;
 }
 
+export interface ImportDefinitionTable {
+  id: Generated<number>;
+  workspace_id: number;
+  guid: string;
+  number: number;
+  name: string;
+  description: string | null;
+  /** ITEM_SPECS | ITEM_BOM | ITEM_FILES | FILE_SUMMARY */
+  resource: string;
+  /** CREATE | EDIT | OVERWRITE | REPLACE | DELETE */
+  mode: string;
+  /** JSON of the normalised options, mapping included */
+  options: string;
+  creator_id: number;
+  created_at: string;
+}
+
+export interface ImportRunTable {
+  id: Generated<number>;
+  workspace_id: number;
+  guid: string;
+  definition_id: number;
+  number: number;
+  /** CREATED | RUNNING | COMPLETE | ERROR | PURGED */
+  status: string;
+  commit: Bool;
+  creator_id: number;
+  created_at: string;
+  completed_at: string | null;
+  /** CSV | EXCEL_WORKSHEET */
+  submit_file_type: string | null;
+  submit_worksheet_name: string | null;
+  submit_file_name: string | null;
+  submit_blob_key: string;
+  result_blob_key: string | null;
+  error_blob_key: string | null;
+  total_count: number;
+  success_count: number;
+  error_count: number;
+  /** JSON array of {code, message} */
+  warnings: string;
+  attempts: number;
+  error: string | null;
+}
+
+/** The changes a committed import run added its items to. */
+export interface ImportRunChangeTable {
+  run_id: number;
+  change_id: number;
+}
+
 export interface DB {
   workspaces: WorkspaceTable;
   users: UserTable;
@@ -375,4 +426,7 @@ export interface DB {
   export_runs: ExportRunTable;
   export_files: ExportFileTable;
   export_run_items: ExportRunItemTable;
+  import_definitions: ImportDefinitionTable;
+  import_runs: ImportRunTable;
+  import_run_changes: ImportRunChangeTable;
 }

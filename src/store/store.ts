@@ -50,6 +50,9 @@ export class Store {
     let store: Store;
     if (config.databaseUrl) {
       const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10 });
+      // An idle connection the server closes (restart, failover, pg_terminate_backend) is dropped from the
+      // pool and replaced on next use; without a listener its error event would crash the process.
+      pool.on('error', (err) => console.error(`plmx: idle PostgreSQL connection lost: ${err.message}`));
       store = new Store(new Kysely<DB>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) }), 'postgres', { pool });
     } else {
       const dir = config.dataDir ?? './data';

@@ -1,0 +1,249 @@
+/**
+ * ITEM_BOM imports: one row per BOM line, keyed by `parent.number` + `item.number` (the child). Lines are
+ * written on the parent's WORKING revision (made from the latest one when needed). CREATE adds lines,
+ * EDIT changes existing ones, OVERWRITE does either, REPLACE empties each parent's BOM and adds the
+ * file's lines, DELETE removes lines. checkRefDes=CHECK expands ref-des ranges (R4-R10), rejects
+ * duplicates and makes the quantity the ref-des count. Lines that would make a BOM recursive fail.
+ */
+import { type Kysely, sql } from 'kysely';
+import type { AttributeDef } from '../../../domain/item-json.js';
+import type { DB } from '../../../store/schema.js';
+import { attrsChange, customAttributeNames, customValue, mergeAttrs } from './custom.js';
+import { ROW, RowError, type StageColumn, concat, ensureWorkingRevisions, failRows, guidSql, numberCell } from './context.js';
+import type { ResourceHandler, RunContext } from './resource.js';
+
+const STD: Record<string, { col: string; kind: 'text' | 'real' | 'integer' | 'key' }> = {
+  'parent.number': { col: 'pkey', kind: 'key' },
+  'item.number': { col: 'ckey', kind: 'key' },
+  'parent.guid': { col: 'pguid', kind: 'key' },
+  'item.guid': { col: 'cguid', kind: 'key' },
+  quantity: { col: 'quantity', kind: 'real' },
+  refDes: { col: 'ref_des', kind: 'text' },
+  notes: { col: 'notes', kind: 'text' },
+  lineNumber: { col: 'line_number', kind: 'integer' },
+};
+
+const COLUMNS: StageColumn[] = [
+  ...Object.values(STD).map((s) => ({ name: s.col, type: s.kind === 'key' ? ('text' as const) : s.kind })),
+  { name: 'clears', type: 'text' },
+  { name: 'attrs', type: 'text' },
+  { name: 'attr_clears', type: 'text' },
+  { name: 'dkey', type: 'text' },
+  { name: 'parent_item_id', type: 'integer' },
+  { name: 'child_item_id', type: 'integer' },
+  { name: 'line_id', type: 'integer' },
+];
+
+const ok = sql`err_code IS NULL`;
+
+/** Expands `R1, R4-R7;C2` into [R1, R4, R5, R6, R7, C2]; a malformed range is a RowError. */
+export function expandRefDes(text: string): string[] {
+  const out: string[] = [];
+  for (const token of text.split(/[\s,;]+/).filter((t) => t !== '')) {
+    const range = /^([A-Za-z_]*)(\d+)-([A-Za-z_]*)(\d+)$/.exec(token);
+    if (!range) {
+      out.push(token);
+      continue;
+    }
+    const [, p1, a, p2, b] = range;
+    const from = Number(a);
+    const to = Number(b);
+    if ((p2 !== '' && p2 !== p1) || to < from || to - from > 100_000) {
+      throw new RowError(ROW.REF_DES, `Column 'refDes': '${token}' is not a valid range; expected a range like R4-R10.`);
+    }
+    for (let n = from; n <= to; n++) out.push(`${p1}${n}`);
+  }
+  return out;
+}
+
+export function itemBomHandler(customAttrs: AttributeDef[]): ResourceHandler {
+  const attributes = new Map<string, string>();
+  for (const name of Object.keys(STD)) attributes.set(name.toLowerCase(), name);
+  const custom = customAttributeNames(attributes, customAttrs);
+
+  return {
+    attributes,
+    columns: COLUMNS,
+    indexed: ['pkey', 'ckey', 'dkey', 'parent_item_id'],
+    itemColumn: 'parent_item_id',
+
+    stage(values, ctx) {
+      const out = new Map<string, unknown>();
+      const clears: string[] = [];
+      const attrs: Record<string, unknown> = {};
+      const attrClears: string[] = [];
+      for (const [apiName, text] of values) {
+        const def = custom.get(apiName);
+        if (def) {
+          if (text === ctx.options.removeValue) attrClears.push(def.guid);
+          else attrs[def.guid] = customValue(def, apiName, text, ctx.options.multiSelectDelimiter, ctx.options.timeZone);
+          continue;
+        }
+        const std = STD[apiName];
+        if (!std) continue;
+        if (text === ctx.options.removeValue && ctx.mode !== 'DELETE') {
+          if (std.kind === 'key' || std.col === 'quantity') throw new RowError(ROW.REQUIRED, `Column '${apiName}': '${text}' cannot clear ${apiName}, it is required.`);
+          clears.push(std.col);
+          continue;
+        }
+        if (std.kind === 'real') {
+          const n = numberCell(apiName, text);
+          if (n < 0) throw new RowError(ROW.INVALID, `Column '${apiName}': value '${text}' is negative; expected a quantity of 0 or more.`);
+          out.set(std.col, n);
+        } else if (std.kind === 'integer') {
+          const n = numberCell(apiName, text);
+          if (!Number.isInteger(n) || n < 1) throw new RowError(ROW.INVALID, `Column '${apiName}': value '${text}' is not valid; expected a whole number of 1 or more.`);
+          out.set(std.col, n);
+        } else out.set(std.col, text);
+      }
+      if (!out.has('pkey') && !out.has('pguid')) throw new RowError(ROW.REQUIRED, `Column 'parent.number' is empty: the parent item number is required.`);
+      if (!out.has('ckey') && !out.has('cguid')) throw new RowError(ROW.REQUIRED, `Column 'item.number' is empty: the child item number is required.`);
+      if (ctx.options.checkRefDes && out.has('ref_des') && ctx.mode !== 'DELETE') {
+        const text = String(out.get('ref_des'));
+        const list = expandRefDes(text);
+        const seen = new Set<string>();
+        for (const r of list) {
+          if (seen.has(r.toUpperCase())) throw new RowError(ROW.REF_DES, `Column 'refDes': '${r}' appears more than once in '${text}'.`);
+          seen.add(r.toUpperCase());
+        }
+        const q = out.get('quantity');
+        if (q === undefined) out.set('quantity', list.length);
+        else if (q !== list.length) {
+          throw new RowError(ROW.REF_DES, `Column 'quantity': ${String(q)} does not match the ${list.length} reference designators in '${text}'.`);
+        }
+      }
+      out.set('clears', clears.length > 0 ? `,${clears.join(',')},` : null);
+      out.set('attrs', Object.keys(attrs).length > 0 ? JSON.stringify(attrs) : null);
+      out.set('attr_clears', attrClears.length > 0 ? JSON.stringify(attrClears) : null);
+      return COLUMNS.map((c) => out.get(c.name) ?? null);
+    },
+
+    async check(db, ctx) {
+      const T = ctx.staging.table;
+      const ws = ctx.workspaceId;
+      const fail = (code: number, message: ReturnType<typeof concat>, where: ReturnType<typeof sql>) => failRows(db, ctx.staging, code, message, where);
+      // a guid (of any revision of the item) is used first, else the number
+      const byKey = (guid: string, number: string) => sql`CASE WHEN ${sql.ref(`${ctx.staging.name}.${guid}`)} IS NOT NULL
+        THEN (SELECT r.item_id FROM item_revisions r WHERE r.workspace_id = ${ws} AND r.guid = ${sql.ref(`${ctx.staging.name}.${guid}`)})
+        ELSE (SELECT i.id FROM items i WHERE i.workspace_id = ${ws} AND i.number = ${sql.ref(`${ctx.staging.name}.${number}`)}) END`;
+      await sql`UPDATE ${T} SET parent_item_id = ${byKey('pguid', 'pkey')}, child_item_id = ${byKey('cguid', 'ckey')} WHERE ${ok}`.execute(db);
+      await fail(ROW.NOT_FOUND, concat(`Column 'parent': no item has the `, sql`CASE WHEN pguid IS NOT NULL THEN 'guid ''' || pguid ELSE 'number ''' || pkey END`, `'.`), sql`parent_item_id IS NULL`);
+      await fail(ROW.NOT_FOUND, concat(`Column 'item': no item has the `, sql`CASE WHEN cguid IS NOT NULL THEN 'guid ''' || cguid ELSE 'number ''' || ckey END`, `'.`), sql`child_item_id IS NULL`);
+      // name lines by number in messages
+      await sql`UPDATE ${T} SET pkey = (SELECT i.number FROM items i WHERE i.id = ${T}.parent_item_id),
+          ckey = (SELECT i.number FROM items i WHERE i.id = ${T}.child_item_id) WHERE ${ok}`.execute(db);
+      await fail(ROW.RECURSIVE, concat(`The item '`, sql`pkey`, `' cannot be added to its own BOM (recursive BOM).`), sql`parent_item_id = child_item_id`);
+      await sql`UPDATE ${T} SET dkey = CAST(parent_item_id AS text) || ${':'} || CAST(child_item_id AS text) WHERE ${ok}`.execute(db);
+      await fail(
+        ROW.DUPLICATE_ROW,
+        concat(`The line '`, sql`pkey`, ` > `, sql`ckey`, `' is already on row `, sql`(SELECT min(t2.row_no) FROM ${T} t2 WHERE t2.dkey = ${T}.dkey)`, `; a line can appear once per file.`),
+        sql`EXISTS (SELECT 1 FROM ${T} t2 WHERE t2.dkey = ${T}.dkey AND t2.row_no < ${T}.row_no)`,
+      );
+      await sql`UPDATE ${T} SET line_id = (SELECT min(bl.id) FROM bom_lines bl JOIN items i ON bl.parent_rev_id = coalesce(i.working_rev_id, i.latest_rev_id)
+          WHERE i.id = ${T}.parent_item_id AND bl.child_item_id = ${T}.child_item_id) WHERE ${ok}`.execute(db);
+      const onBom = concat(`The item '`, sql`ckey`, `' is already on the BOM of '`, sql`pkey`, `'.`);
+      const notOnBom = concat(`The item '`, sql`ckey`, `' is not on the BOM of '`, sql`pkey`, `'.`);
+      switch (ctx.mode) {
+        case 'CREATE':
+          await fail(ROW.IN_USE, onBom, sql`line_id IS NOT NULL`);
+          await sql`UPDATE ${T} SET action = 'CREATE' WHERE ${ok}`.execute(db);
+          break;
+        case 'OVERWRITE':
+          await sql`UPDATE ${T} SET action = CASE WHEN line_id IS NULL THEN 'CREATE' ELSE 'EDIT' END WHERE ${ok}`.execute(db);
+          break;
+        case 'REPLACE':
+          await sql`UPDATE ${T} SET action = 'CREATE' WHERE ${ok}`.execute(db);
+          break;
+        default:
+          await fail(ROW.NOT_FOUND, notOnBom, sql`line_id IS NULL`);
+          await sql`UPDATE ${T} SET action = ${ctx.mode} WHERE ${ok}`.execute(db);
+      }
+      if (ctx.mode === 'DELETE') return;
+      // a line whose child already has the parent below it (through current BOMs or this file) closes a loop
+      await fail(
+        ROW.RECURSIVE,
+        concat(`The item '`, sql`ckey`, `' cannot be added to the BOM of '`, sql`pkey`, `': '`, sql`pkey`, `' is already below it (recursive BOM).`),
+        sql`row_no IN (
+          WITH RECURSIVE edges(p, c) AS (
+            SELECT i.id, bl.child_item_id FROM items i JOIN bom_lines bl ON bl.parent_rev_id = i.latest_rev_id OR bl.parent_rev_id = i.working_rev_id
+            WHERE i.workspace_id = ${ws}
+            UNION SELECT parent_item_id, child_item_id FROM ${T} WHERE err_code IS NULL
+          ), reach(rn, item) AS (
+            SELECT row_no, child_item_id FROM ${T} WHERE err_code IS NULL
+            UNION SELECT r.rn, e.c FROM reach r JOIN edges e ON e.p = r.item
+          )
+          SELECT r.rn FROM reach r JOIN ${T} s ON s.row_no = r.rn WHERE r.item = s.parent_item_id)`,
+      );
+    },
+
+    async apply(db, ctx) {
+      await applyBom(db, ctx);
+    },
+  };
+}
+
+async function applyBom(db: Kysely<DB>, ctx: RunContext): Promise<void> {
+  const T = ctx.staging.table;
+  const ws = ctx.workspaceId;
+  // EDIT rows that change nothing leave the BOM (and the revision) as it is
+  await sql`UPDATE ${T} SET changed = 1 WHERE ${ok} AND (action <> 'EDIT' OR EXISTS (
+      SELECT 1 FROM bom_lines bl WHERE bl.id = ${T}.line_id AND (
+        (${T}.quantity IS NOT NULL AND ${T}.quantity IS DISTINCT FROM bl.quantity)
+        OR (${T}.ref_des IS NOT NULL AND ${T}.ref_des IS DISTINCT FROM bl.ref_des) OR (${T}.clears LIKE '%,ref_des,%' AND bl.ref_des IS NOT NULL)
+        OR (${T}.notes IS NOT NULL AND ${T}.notes IS DISTINCT FROM bl.notes) OR (${T}.clears LIKE '%,notes,%' AND bl.notes IS NOT NULL)
+        OR (${T}.line_number IS NOT NULL AND ${T}.line_number IS DISTINCT FROM bl.line_number) OR (${T}.clears LIKE '%,line_number,%' AND bl.line_number IS NOT NULL))))`.execute(db);
+  await forAttrLines(db, ctx, sql``, async (rows) => {
+    const changed = rows.filter((r) => attrsChange(r.line_attrs, r.attrs, r.attr_clears)).map((r) => r.row_no);
+    if (changed.length > 0) await sql`UPDATE ${T} SET changed = 1 WHERE row_no IN (${sql.join(changed)})`.execute(db);
+  });
+  const parents = sql`SELECT parent_item_id FROM ${T} WHERE ${ok} AND changed = 1`;
+  await ensureWorkingRevisions(db, ctx.dialect, ws, ctx.creatorId, ctx.now, parents);
+  // lines were possibly copied to a new working revision: find them there
+  await sql`UPDATE ${T} SET line_id = (SELECT min(bl.id) FROM bom_lines bl JOIN items i ON bl.parent_rev_id = i.working_rev_id
+      WHERE i.id = ${T}.parent_item_id AND bl.child_item_id = ${T}.child_item_id) WHERE ${ok} AND changed = 1 AND action IN ('EDIT', 'DELETE')`.execute(db);
+  const workingRevs = sql`SELECT i.working_rev_id FROM items i WHERE i.id IN (${parents})`;
+  if (ctx.mode === 'REPLACE') {
+    await sql`DELETE FROM bom_substitutes WHERE bom_line_id IN (SELECT bl.id FROM bom_lines bl WHERE bl.parent_rev_id IN (${workingRevs}))`.execute(db);
+    await sql`DELETE FROM bom_lines WHERE parent_rev_id IN (${workingRevs})`.execute(db);
+  }
+  const deleted = sql`SELECT line_id FROM ${T} WHERE ${ok} AND action = 'DELETE'`;
+  await sql`DELETE FROM bom_substitutes WHERE bom_line_id IN (${deleted})`.execute(db);
+  await sql`DELETE FROM bom_lines WHERE id IN (${deleted})`.execute(db);
+  await sql`UPDATE bom_lines SET quantity = coalesce(s.quantity, bom_lines.quantity),
+      ref_des = CASE WHEN s.clears LIKE '%,ref_des,%' THEN NULL ELSE coalesce(s.ref_des, bom_lines.ref_des) END,
+      notes = CASE WHEN s.clears LIKE '%,notes,%' THEN NULL ELSE coalesce(s.notes, bom_lines.notes) END,
+      line_number = CASE WHEN s.clears LIKE '%,line_number,%' THEN NULL ELSE coalesce(s.line_number, bom_lines.line_number) END
+    FROM ${T} s WHERE bom_lines.id = s.line_id AND s.err_code IS NULL AND s.action = 'EDIT' AND s.changed = 1`.execute(db);
+  await forAttrLines(db, ctx, sql`AND s.changed = 1`, async (rows) => {
+    for (const r of rows) {
+      await sql`UPDATE bom_lines SET attrs = ${mergeAttrs(r.line_attrs, r.attrs, r.attr_clears)} WHERE id = ${r.line_id}`.execute(db);
+    }
+  });
+  await sql`INSERT INTO bom_lines (workspace_id, guid, parent_rev_id, child_item_id, line_number, quantity, ref_des, notes, attrs)
+    SELECT ${ws}, ${guidSql(ctx.dialect)}, i.working_rev_id, s.child_item_id, s.line_number, coalesce(s.quantity, 1), s.ref_des, s.notes, s.attrs
+    FROM ${T} s JOIN items i ON i.id = s.parent_item_id WHERE s.err_code IS NULL AND s.action = 'CREATE' ORDER BY s.row_no`.execute(db);
+  await sql`UPDATE item_revisions SET modified_bom = 1 WHERE id IN (${workingRevs})`.execute(db);
+}
+
+interface AttrLine {
+  row_no: number;
+  line_id: number;
+  attrs: string | null;
+  attr_clears: string | null;
+  line_attrs: string | null;
+}
+
+/** Visits the EDIT rows carrying custom attribute values, 500 at a time, with their line's current attrs. */
+async function forAttrLines(db: Kysely<DB>, ctx: RunContext, extra: ReturnType<typeof sql>, visit: (rows: AttrLine[]) => Promise<void>): Promise<void> {
+  const T = ctx.staging.table;
+  let last = -1;
+  for (;;) {
+    const { rows } = await sql<AttrLine>`SELECT s.row_no, s.line_id, s.attrs, s.attr_clears, bl.attrs AS line_attrs
+      FROM ${T} s JOIN bom_lines bl ON bl.id = s.line_id
+      WHERE s.err_code IS NULL AND s.action = 'EDIT' AND (s.attrs IS NOT NULL OR s.attr_clears IS NOT NULL) AND s.row_no > ${last} ${extra}
+      ORDER BY s.row_no LIMIT 500`.execute(db);
+    if (rows.length === 0) return;
+    await visit(rows.map((r) => ({ ...r, row_no: Number(r.row_no), line_id: Number(r.line_id) })));
+    last = Number(rows[rows.length - 1].row_no);
+  }
+}

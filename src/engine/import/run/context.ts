@@ -1,0 +1,192 @@
+/**
+ * What one import run's resource handler works with: the definition as the engine reads it, the mapping
+ * of source columns to attributes, the staging table's SQL helpers and the row error codes.
+ */
+import { type Kysely, type RawBuilder, sql } from 'kysely';
+import type { DB } from '../../../store/schema.js';
+import type { Dialect } from '../../../store/store.js';
+import type { Cell } from './source.js';
+
+export interface MappingItem {
+  resource: string;
+  apiName: string;
+  sourceName: string;
+  inResponse: boolean;
+}
+
+/** The definition options the run engine reads (tolerant of what the definition endpoints store). */
+export interface RunOptions {
+  createDuplicates: 'ALLOW' | 'ERROR';
+  matchDuplicates: 'APPLY_TO_ALL' | 'ERROR';
+  removeValue: string;
+  multiSelectDelimiter: string;
+  checkRefDes: boolean;
+  stripWhiteSpace: boolean;
+  /** IANA zone for date-times without an offset */
+  timeZone: string;
+  /** `{guid}`, `{number}` or a new-change body; undefined when not set */
+  addToChange?: unknown;
+  mapping: MappingItem[];
+}
+
+export function readRunOptions(json: string): RunOptions {
+  let o: Record<string, unknown> = {};
+  try {
+    o = JSON.parse(json) as Record<string, unknown>;
+  } catch {
+    o = {};
+  }
+  const str = (v: unknown, d: string) => (typeof v === 'string' ? v : d);
+  const mapping = Array.isArray(o.mapping) ? o.mapping : [];
+  return {
+    createDuplicates: str(o.createDuplicates, 'ERROR').toUpperCase() === 'ALLOW' ? 'ALLOW' : 'ERROR',
+    matchDuplicates: str(o.matchDuplicates, 'ERROR').toUpperCase() === 'APPLY_TO_ALL' ? 'APPLY_TO_ALL' : 'ERROR',
+    removeValue: str(o.removeValue, '[Remove Value]'),
+    multiSelectDelimiter: str(o.multiSelectDelimiter, ';') || ';',
+    checkRefDes: str(o.checkRefDes, 'CHECK').toUpperCase() !== 'DO_NOT_CHECK',
+    stripWhiteSpace: str(o.stripWhiteSpace, 'STRIP').toUpperCase() !== 'RETAIN',
+    addToChange: o.addToChange ?? undefined,
+    timeZone: str(o.timeZone, 'UTC') || 'UTC',
+    mapping: mapping
+      .filter((m): m is Record<string, unknown> => typeof m === 'object' && m !== null)
+      .map((m) => ({
+        resource: str(m.resource, ''),
+        apiName: str(m.apiName, ''),
+        sourceName: str(m.sourceName, ''),
+        inResponse: m.inResponse !== false,
+      })),
+  };
+}
+
+/**
+ * Row error codes written to resultContent / errorContent (documented in docs/compat.md):
+ * catalogue codes where one fits, with a message naming the column, the value and what was expected.
+ */
+export const ROW = {
+  REQUIRED: 3001,
+  INVALID: 3003,
+  NOT_AN_OPTION: 3006,
+  NOT_FOUND: 3012,
+  IN_USE: 3025,
+  DUPLICATE_ROW: 3026,
+  RECURSIVE: 3037,
+  NOT_DELETABLE: 3170,
+  REF_DES: 3171,
+} as const;
+
+export class RowError extends Error {
+  constructor(readonly code: number, message: string) {
+    super(message);
+  }
+}
+
+/** A column type of the staging table. */
+export type StageType = 'integer' | 'real' | 'text';
+
+export interface StageColumn {
+  name: string;
+  type: StageType;
+}
+
+/** Columns every staging table has, before the resource's own. */
+export const BASE_COLUMNS: StageColumn[] = [
+  { name: 'row_no', type: 'integer' },
+  { name: 'src', type: 'text' },
+  { name: 'err_code', type: 'integer' },
+  { name: 'err_msg', type: 'text' },
+  { name: 'action', type: 'text' },
+  { name: 'changed', type: 'integer' },
+];
+
+export interface Staging {
+  readonly name: string;
+  readonly table: RawBuilder<unknown>;
+  readonly dialect: Dialect;
+}
+
+export function stagingFor(runId: number, dialect: Dialect): Staging {
+  const name = `import_stage_${runId}`;
+  return { name, table: sql.raw(name), dialect };
+}
+
+export async function createStaging(db: Kysely<DB>, s: Staging, columns: StageColumn[]): Promise<void> {
+  await dropStaging(db, s);
+  const typed = (t: StageType) => (t === 'real' && s.dialect === 'postgres' ? 'double precision' : t);
+  const cols = [...BASE_COLUMNS, ...columns].map((c) => `"${c.name}" ${typed(c.type)}`).join(', ');
+  await sql`CREATE TABLE ${s.table} (${sql.raw(cols)})`.execute(db);
+}
+
+export async function indexStaging(db: Kysely<DB>, s: Staging, columns: string[]): Promise<void> {
+  await sql`CREATE INDEX ${sql.raw(`${s.name}_rn`)} ON ${s.table} (row_no)`.execute(db);
+  for (const c of columns) await sql`CREATE INDEX ${sql.raw(`${s.name}_${c}`)} ON ${s.table} (${sql.raw(c)})`.execute(db);
+}
+
+export async function dropStaging(db: Kysely<DB>, s: Staging): Promise<void> {
+  await sql`DROP TABLE IF EXISTS ${s.table}`.execute(db);
+}
+
+/** A new 20-character GUID computed by the database, for rows created set-based. */
+export function guidSql(dialect: Dialect): RawBuilder<string> {
+  return dialect === 'postgres'
+    ? sql<string>`upper(substr(md5(random()::text || clock_timestamp()::text), 1, 20))`
+    : sql<string>`upper(hex(randomblob(10)))`;
+}
+
+/** Marks rows still valid that match `where` as failed with a fixed code and a message built in SQL. */
+export async function failRows(db: Kysely<DB>, s: Staging, code: number, message: RawBuilder<unknown>, where: RawBuilder<unknown>): Promise<void> {
+  await sql`UPDATE ${s.table} SET err_code = ${code}, err_msg = ${message} WHERE err_code IS NULL AND (${where})`.execute(db);
+}
+
+/** String concatenation portable to both dialects (`||`, with NULLs shown as empty). */
+export function concat(...parts: (string | RawBuilder<unknown>)[]): RawBuilder<string> {
+  return sql<string>`(${sql.join(parts.map((p) => (typeof p === 'string' ? sql`${p}` : sql`coalesce(CAST(${p} AS text), '')`)), sql` || `)})`;
+}
+
+/** A source cell as text: null for an empty cell; whitespace stripped when the definition says STRIP. */
+export function cellText(cell: Cell | undefined, strip: boolean): string | null {
+  if (cell === undefined || cell === null) return null;
+  let s = typeof cell === 'string' ? cell : typeof cell === 'number' ? String(cell) : cell ? 'true' : 'false';
+  if (strip) s = s.trim();
+  return s === '' ? null : s;
+}
+
+/** A finite number from a cell text, or a RowError naming the column. */
+export function numberCell(column: string, text: string): number {
+  const n = Number(text.replace(/,/g, ''));
+  if (text.trim() === '' || !Number.isFinite(n)) throw new RowError(ROW.INVALID, `Column '${column}': value '${text}' is not a number.`);
+  return n;
+}
+
+/**
+ * Ensures every item in `itemIds` (a subquery of item ids) has a WORKING revision to edit: an item that
+ * only has an effective revision gets a copy of it (specs, custom attributes, BOM lines and file
+ * associations; not sourcing or BOM substitutes) as its new working revision; items.working_rev_id is set, latest_rev_id stays.
+ */
+export async function ensureWorkingRevisions(
+  db: Kysely<DB>, dialect: Dialect, workspaceId: number, creatorId: number, now: string, itemIds: RawBuilder<unknown>,
+): Promise<void> {
+  const before = await sql<{ m: number | null }>`SELECT max(id) AS m FROM item_revisions`.execute(db);
+  const maxBefore = Number(before.rows[0]?.m ?? 0);
+  await sql`
+    INSERT INTO item_revisions (workspace_id, item_id, guid, revision_number, revision_status, name, description, category_id,
+      lifecycle_phase_id, uom, procurement_type, owner_id, creator_id, created_at, effective_at, superseded_at, deviated, shared,
+      modified_bom, modified_files, modified_sourcing, modified_specs, modified_costing, production_cost, prototype_cost, target_cost,
+      target_price, standard_cost, change_id, attrs)
+    SELECT r.workspace_id, r.item_id, ${guidSql(dialect)}, NULL, 'WORKING', r.name, r.description, r.category_id,
+      r.lifecycle_phase_id, r.uom, r.procurement_type, r.owner_id, ${creatorId}, ${now}, NULL, NULL, 0, r.shared,
+      0, 0, 0, 0, 0, r.production_cost, r.prototype_cost, r.target_cost, r.target_price, r.standard_cost, NULL, r.attrs
+    FROM items i JOIN item_revisions r ON r.id = i.latest_rev_id
+    WHERE i.workspace_id = ${workspaceId} AND i.working_rev_id IS NULL AND i.id IN (${itemIds})`.execute(db);
+  await sql`
+    UPDATE items SET working_rev_id = (SELECT max(r.id) FROM item_revisions r WHERE r.item_id = items.id AND r.id > ${maxBefore})
+    WHERE workspace_id = ${workspaceId} AND working_rev_id IS NULL AND id IN (${itemIds})`.execute(db);
+  const fresh = sql`i.working_rev_id > ${maxBefore} AND i.workspace_id = ${workspaceId}`;
+  await sql`
+    INSERT INTO bom_lines (workspace_id, guid, parent_rev_id, child_item_id, line_number, quantity, ref_des, notes, attrs)
+    SELECT bl.workspace_id, ${guidSql(dialect)}, i.working_rev_id, bl.child_item_id, bl.line_number, bl.quantity, bl.ref_des, bl.notes, bl.attrs
+    FROM items i JOIN bom_lines bl ON bl.parent_rev_id = i.latest_rev_id WHERE ${fresh}`.execute(db);
+  await sql`
+    INSERT INTO item_files (workspace_id, guid, rev_id, file_id, "primary", latest_edition_association)
+    SELECT f.workspace_id, ${guidSql(dialect)}, i.working_rev_id, f.file_id, f."primary", f.latest_edition_association
+    FROM items i JOIN item_files f ON f.rev_id = i.latest_rev_id WHERE ${fresh}`.execute(db);
+}

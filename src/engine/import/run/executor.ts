@@ -1,0 +1,226 @@
+/**
+ * Executes one import run (called by the run queue once the run is RUNNING):
+ * submit blob -> temp file -> header mapping (warnings 331) -> row batches converted in JS -> bulk-loaded
+ * into a per-run staging table `import_stage_<runId>` -> set-based checks in SQL -> when committing, every
+ * valid row applied in ONE transaction -> resultContent / errorContent CSV streamed from staging -> counts
+ * -> run COMPLETE -> staging dropped.
+ *
+ * All-or-nothing: the items world changes only if the final transaction commits, so a crash at any point
+ * leaves nothing behind but the staging table and blobs, which a re-run replaces from scratch. A source
+ * file that cannot be read ends the run ERROR with `errorMessage`.
+ *
+ * ```ts
+ * queue.handle('import', (runId) => executeImportRun(services, runId));
+ * ```
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Kysely } from 'kysely';
+import { zulu } from '../../../domain/time.js';
+import type { RunWarning } from '../../../domain/import-run-json.js';
+import { listAttributes } from '../../../store/items-repo.js';
+import type { DB } from '../../../store/schema.js';
+import type { Services } from '../../../services.js';
+import { BASE_COLUMNS, RowError, cellText, createStaging, dropStaging, indexStaging, readRunOptions, stagingFor } from './context.js';
+import { AddToChangeError, type ChangeTarget, addToChange, resolveChange } from './add-to-change.js';
+import { itemBomHandler } from './bom.js';
+import type { HandlerFactory, RunContext } from './resource.js';
+import { writeResults } from './results.js';
+import { type Cell, SourceFileError, type SourceFileType, openSource } from './source.js';
+import { itemSpecsHandler } from './specs.js';
+
+export function importSubmitKey(runGuid: string): string {
+  return `imports/${runGuid}/submit`;
+}
+export function importResultKey(runGuid: string): string {
+  return `imports/${runGuid}/result.csv`;
+}
+export function importErrorKey(runGuid: string): string {
+  return `imports/${runGuid}/errors.csv`;
+}
+
+const HANDLERS: Record<string, { factory: HandlerFactory; world: string }> = {
+  ITEM_SPECS: { factory: itemSpecsHandler, world: 'ITEM' },
+  ITEM_BOM: { factory: itemBomHandler, world: 'BOM' },
+};
+
+const FINISHABLE = ['CREATED', 'RUNNING'];
+
+class RunNoLongerActive extends Error {}
+
+/** A column of the source file as the run uses it. */
+export interface SourceColumn {
+  index: number;
+  header: string;
+  apiName: string | null;
+  inResponse: boolean;
+}
+
+export async function executeImportRun(services: Services, runId: number): Promise<void> {
+  const { store, blobs } = services;
+  const run = await store.db.selectFrom('import_runs').selectAll().where('id', '=', runId).executeTakeFirst();
+  if (!run) throw new Error(`import run ${runId} does not exist`);
+  if (!FINISHABLE.includes(run.status)) return;
+  const def = await store.db.selectFrom('import_definitions').selectAll().where('id', '=', run.definition_id).executeTakeFirst();
+  if (!def) throw new Error(`import definition ${run.definition_id} of run ${runId} does not exist`);
+
+  const resource = def.resource.toUpperCase();
+  const mode = def.mode.toUpperCase();
+  const entry = HANDLERS[resource];
+  const fail = async (message: string) => {
+    await store.db.updateTable('import_runs').set({ status: 'ERROR', error: message.slice(0, 2000), completed_at: zulu() })
+      .where('id', '=', runId).where('status', 'in', FINISHABLE).execute();
+  };
+  if (!entry) return fail(`Import runs of resource ${resource} are not supported by this server yet.`);
+
+  const options = readRunOptions(def.options);
+  const handler = entry.factory(await listAttributes(store, run.workspace_id, entry.world));
+  const staging = stagingFor(runId, store.dialect);
+  const ctx: RunContext = { workspaceId: run.workspace_id, creatorId: run.creator_id, now: zulu(), mode, options, dialect: store.dialect, staging };
+  const tmpDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'plmx-import-'));
+  const resultKey = importResultKey(run.guid);
+  const errorKey = importErrorKey(run.guid);
+  try {
+    // 1. the source file, locally (the readers need random access for xlsx)
+    const file = path.join(tmpDir, 'submit');
+    await pipeline(blobs.createReadStream(run.submit_blob_key), fs.createWriteStream(file));
+    let source;
+    try {
+      source = await openSource(file, (run.submit_file_type ?? 'CSV') as SourceFileType, { worksheetName: run.submit_worksheet_name, batchSize: 1000 });
+    } catch (err) {
+      if (err instanceof SourceFileError) return await fail(err.message);
+      throw err;
+    }
+
+    // 2. header mapping
+    const { columns, warnings } = mapColumns(source.headers, resource, options.mapping, handler.attributes);
+    const echoed = columns.filter((c) => c.apiName !== null && c.inResponse);
+
+    // 3. rows -> staging
+    await createStaging(store.db, staging, handler.columns);
+    const names = [...BASE_COLUMNS, ...handler.columns].map((c) => c.name);
+    try {
+      for await (const batch of source.rows) {
+        const staged: unknown[][] = [];
+        batch.rows.forEach((cells, i) => {
+          if (cells.every((c) => cellText(c as Cell, true) === null)) return; // blank rows are not rows
+          const rowNo = batch.firstRowNumber + i;
+          const src = JSON.stringify(echoed.map((c) => rawText(cells[c.index])));
+          const values = new Map<string, string>();
+          for (const c of columns) {
+            if (c.apiName === null) continue;
+            const text = cellText(cells[c.index], options.stripWhiteSpace);
+            if (text !== null) values.set(c.apiName, text);
+          }
+          try {
+            staged.push([rowNo, src, null, null, null, 0, ...handler.stage(values, ctx)]);
+          } catch (err) {
+            if (!(err instanceof RowError)) throw err;
+            staged.push([rowNo, src, err.code, err.message, null, 0, ...handler.columns.map(() => null)]);
+          }
+        });
+        if (staged.length > 0) await store.bulkInsert(staging.name as keyof DB, names, staged);
+      }
+    } catch (err) {
+      if (err instanceof SourceFileError) return await fail(err.message);
+      throw err;
+    }
+    await indexStaging(store.db, staging, handler.indexed);
+
+    // 4. checks; result files and the run's counts; when committing, the writes to the items world — a
+    // commit does all three in ONE transaction, so the run is COMPLETE exactly when its rows are applied.
+    const rename = (name: string) =>
+      options.mapping.find((m) => m.resource.toLowerCase() === 'import' && m.apiName.toLowerCase() === name.toLowerCase())?.sourceName ?? name;
+    const headers = [...echoed.map((c) => c.header), rename('status'), rename('errorCode'), rename('errorMessage'), rename('rowNumber')];
+    const finish = async (db: Kysely<DB>) => {
+      const counts = await writeResults(db, blobs, staging, headers, resultKey, errorKey);
+      const updated = await db
+        .updateTable('import_runs')
+        .set({
+          status: 'COMPLETE', completed_at: zulu(), total_count: counts.total, success_count: counts.total - counts.errors,
+          error_count: counts.errors, warnings: JSON.stringify(warnings), result_blob_key: resultKey, error_blob_key: errorKey, error: null,
+        })
+        .where('id', '=', runId)
+        .where('status', 'in', FINISHABLE)
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) === 0) throw new RunNoLongerActive();
+    };
+    let changeTarget: ChangeTarget = null;
+    if (run.commit === 1 && mode !== 'DELETE') {
+      try {
+        changeTarget = await resolveChange(store.db, run.workspace_id, options.addToChange);
+      } catch (err) {
+        if (err instanceof AddToChangeError) return await fail(err.message);
+        throw err;
+      }
+    }
+    try {
+      if (run.commit === 1) {
+        await store.db.transaction().execute(async (trx) => {
+          await handler.check(trx, ctx);
+          await handler.apply(trx, ctx);
+          if (changeTarget !== null) await addToChange(trx, ctx, handler, runId, changeTarget);
+          await finish(trx);
+        });
+      } else {
+        await handler.check(store.db, ctx);
+        await finish(store.db);
+      }
+    } catch (err) {
+      if (!(err instanceof RunNoLongerActive)) throw err;
+      // force-completed meanwhile: nothing was applied, its files are not kept
+      await blobs.delete(resultKey).catch(() => {});
+      await blobs.delete(errorKey).catch(() => {});
+    }
+  } finally {
+    await dropStaging(store.db, staging).catch(() => {});
+    await fs.promises.rm(tmpDir, { recursive: true, force: true }).catch(() => {});
+  }
+}
+
+function rawText(cell: Cell | undefined): string {
+  if (cell === undefined || cell === null) return '';
+  return typeof cell === 'string' ? cell : String(cell);
+}
+
+/**
+ * Which attribute each source column feeds. With a mapping for the resource, a column is mapped by its
+ * sourceName (ignoring case); without one, a header naming an attribute (ignoring case) maps to it.
+ * Every other column is ignored with warning 331.
+ */
+export function mapColumns(
+  headers: string[], resource: string, mapping: { resource: string; apiName: string; sourceName: string; inResponse: boolean }[],
+  attributes: Map<string, string>,
+): { columns: SourceColumn[]; warnings: RunWarning[] } {
+  const mine = mapping.filter((m) => m.resource.toUpperCase() === resource);
+  const used = new Set<string>();
+  const warnings: RunWarning[] = [];
+  const columns = headers.map((header, index) => {
+    const h = header.trim().toLowerCase();
+    let apiName: string | null = null;
+    let inResponse = true;
+    if (mine.length > 0) {
+      const m = mine.find((x) => x.sourceName.trim().toLowerCase() === h);
+      if (m) {
+        apiName = attributes.get(m.apiName.trim().toLowerCase()) ?? null;
+        inResponse = m.inResponse;
+      }
+    } else {
+      apiName = attributes.get(h) ?? null;
+    }
+    if (apiName !== null && used.has(apiName)) apiName = null; // a second column for the same attribute
+    if (apiName === null) warnings.push({ code: 331, message: `Column '${header}' ignored.` });
+    else used.add(apiName);
+    return { index, header, apiName, inResponse };
+  });
+  return { columns, warnings };
+}
+
+/** Removes what a run left in the blob store (result files) before it starts again. */
+export async function discardImportResults(services: Services, runGuid: string): Promise<void> {
+  await services.blobs.delete(importResultKey(runGuid)).catch(() => {});
+  await services.blobs.delete(importErrorKey(runGuid)).catch(() => {});
+}
+

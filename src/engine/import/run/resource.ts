@@ -1,0 +1,37 @@
+/**
+ * The contract between the executor and one import resource (ITEM_SPECS, ITEM_BOM): the attributes its
+ * columns may map to, its staging columns, the per-row conversion (in JS) and the set-based checks and
+ * writes (in SQL, over the staging table).
+ */
+import type { Kysely } from 'kysely';
+import type { AttributeDef } from '../../../domain/item-json.js';
+import type { DB } from '../../../store/schema.js';
+import type { Dialect } from '../../../store/store.js';
+import type { RunOptions, StageColumn, Staging } from './context.js';
+
+export interface RunContext {
+  workspaceId: number;
+  creatorId: number;
+  now: string;
+  mode: string;
+  options: RunOptions;
+  dialect: Dialect;
+  staging: Staging;
+}
+
+export interface ResourceHandler {
+  /** lower-cased apiName -> canonical apiName, for matching headers and mappings */
+  attributes: Map<string, string>;
+  columns: StageColumn[];
+  indexed: string[];
+  /** the staging column holding the item a row changes (added to the change of addToChange) */
+  itemColumn: 'item_id' | 'parent_item_id';
+  /** the resource's staging values for one row, in `columns` order; throws RowError */
+  stage(values: Map<string, string>, ctx: RunContext): unknown[];
+  /** set-based validation over the staging table: marks failing rows, decides `action` */
+  check(db: Kysely<DB>, ctx: RunContext): Promise<void>;
+  /** writes the valid rows to the items world (inside the run's one transaction) */
+  apply(db: Kysely<DB>, ctx: RunContext): Promise<void>;
+}
+
+export type HandlerFactory = (customAttrs: AttributeDef[]) => ResourceHandler;
