@@ -11,6 +11,7 @@
  * Defaults (documented in docs/compat.md): exportViews [SPECS], bomLevels NONE, revisionStatus LATEST,
  * header apiName, format csv, fileContent {item: NONE, supplierItem: NONE}, enableNotifications false.
  */
+import { checkDescription, checkName, displayValue, isBlank, isPlainObject, pickEnum } from '../../domain/body-rules.js';
 import { arenaError } from '../../domain/errors.js';
 
 /** Every view, in the canonical order plmx writes them to the zip (and to the workbook). */
@@ -82,8 +83,6 @@ const OPTION_KEYS = ['exportViews', 'bomLevels', 'revisionStatus', 'header', 'fo
 const FILE_CONTENT_KEYS = ['item', 'supplierItem'];
 const BODY_KEYS = ['name', 'description', 'world', 'options', 'criteria'];
 
-export const NAME_MAX_LENGTH = 100;
-export const DESCRIPTION_MAX_LENGTH = 4000;
 
 /** The validated body of `POST /exports`. `criteria` is passed through untouched (the route parses it). */
 export interface ExportDefinitionInput {
@@ -95,37 +94,8 @@ export interface ExportDefinitionInput {
   criteria: unknown;
 }
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function rejectUnknownKeys(obj: Record<string, unknown>, allowed: readonly string[]): void {
   for (const key of Object.keys(obj)) if (!allowed.includes(key)) throw arenaError(3031, key);
-}
-
-/** Matches `value` case-insensitively against `allowed`, returning the canonical spelling, or throws 3006. */
-function pickEnum<T extends string>(value: unknown, allowed: readonly T[], attribute: string): T {
-  if (typeof value === 'string') {
-    const upper = value.trim().toUpperCase();
-    const hit = allowed.find((a) => a.toUpperCase() === upper);
-    if (hit !== undefined) return hit;
-  }
-  throw arenaError(3006, displayValue(value), attribute);
-}
-
-function displayValue(value: unknown): string {
-  if (typeof value === 'string') return value;
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}
-
-function codePointLength(s: string): number {
-  let n = 0;
-  for (const _ of s) n++;
-  return n;
 }
 
 function normalizeViews(value: unknown): ExportViewName[] {
@@ -190,20 +160,15 @@ export function validateDefinitionBody(body: unknown): ExportDefinitionInput {
   if (!isPlainObject(body)) throw arenaError(400);
   rejectUnknownKeys(body, BODY_KEYS);
 
-  const { name, description, world } = body;
-  if (name == null || (typeof name === 'string' && name.trim() === '')) throw arenaError(3001, 'name');
-  if (typeof name !== 'string' || codePointLength(name) > NAME_MAX_LENGTH) throw arenaError(3003, 'name');
-
-  if (world == null || (typeof world === 'string' && world.trim() === '')) throw arenaError(3001, 'world');
+  const name = checkName(body.name);
+  const { world } = body;
+  if (isBlank(world)) throw arenaError(3001, 'world');
   if (typeof world !== 'string' || world.trim().toUpperCase() !== 'ITEMS') throw arenaError(3006, displayValue(world), 'world');
-
-  if (description != null && (typeof description !== 'string' || codePointLength(description) > DESCRIPTION_MAX_LENGTH)) {
-    throw arenaError(3003, 'description');
-  }
+  const description = checkDescription(body.description);
 
   return {
     name,
-    description: (description as string | null | undefined) ?? null,
+    description,
     world: 'ITEMS',
     options: normalizeExportOptions(body.options),
     criteria: body.criteria,

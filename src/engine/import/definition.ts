@@ -12,6 +12,7 @@
  *
  * Choices where the spec is silent or inferred are listed in docs/compat.md ("Import Engine: definitions").
  */
+import { checkDescription, checkName, codePointLength, DESCRIPTION_MAX_LENGTH, displayValue, isBlank, isPlainObject, pickEnum } from '../../domain/body-rules.js';
 import { arenaError } from '../../domain/errors.js';
 import { parseClientDate } from '../../domain/time.js';
 import type { CustomAttribute, CustomAttributes } from '../export/views/custom-attributes.js';
@@ -32,8 +33,6 @@ export const IMPORT_PSEUDO_RESOURCE = 'import';
 export const IMPORT_RESULT_COLUMNS = ['status', 'errorCode', 'errorMessage'] as const;
 export type ImportResultColumn = (typeof IMPORT_RESULT_COLUMNS)[number];
 
-export const NAME_MAX_LENGTH = 100;
-export const DESCRIPTION_MAX_LENGTH = 4000;
 const TOKEN_MAX_LENGTH = 255;
 const CHANGE_TITLE_MAX_LENGTH = 255;
 
@@ -296,53 +295,8 @@ export function optionApplies(option: string, resource: ImportResource, mode: Im
 // Helpers
 // ---------------------------------------------------------------------------------------------------
 
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function displayValue(value: unknown): string {
-  if (typeof value === 'string') return value;
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}
-
-function codePointLength(s: string): number {
-  let n = 0;
-  for (const _ of s) n++;
-  return n;
-}
-
-/** Matches `value` case-insensitively against `allowed`, returning the canonical spelling, or throws 3006. */
-function pickEnum<T extends string>(value: unknown, allowed: readonly T[], attribute: string): T {
-  if (typeof value === 'string') {
-    const upper = value.trim().toUpperCase();
-    const hit = allowed.find((x) => x.toUpperCase() === upper);
-    if (hit !== undefined) return hit;
-  }
-  throw arenaError(3006, displayValue(value), attribute);
-}
-
-function isBlank(v: unknown): boolean {
-  return v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
-}
-
 /** The `[OAS]` request extras accepted and ignored on create and edit. */
 export const IGNORED_BODY_KEYS: readonly string[] = ['workspaceId', 'userId', 'uniqueRequestID'];
-
-function checkName(name: unknown): string {
-  if (isBlank(name)) throw arenaError(3001, 'name');
-  if (typeof name !== 'string' || codePointLength(name) > NAME_MAX_LENGTH) throw arenaError(3003, 'name');
-  return name;
-}
-
-function checkDescription(description: unknown): string | null {
-  if (description === undefined || description === null) return null;
-  if (typeof description !== 'string' || codePointLength(description) > DESCRIPTION_MAX_LENGTH) throw arenaError(3003, 'description');
-  return description;
-}
 
 /** An IANA time zone (any case) in its canonical spelling, or 3003. */
 export function canonicalTimeZone(value: unknown): string {
