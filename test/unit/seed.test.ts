@@ -15,7 +15,12 @@ import { zuluMs } from '../../src/store/seed/random.js';
 import type { DB } from '../../src/store/schema.js';
 import { Store } from '../../src/store/store.js';
 
-const N = 300;
+/** Seeds the suites check: one planned in a single chunk, and one planned in three chunks (small ones). */
+const SHAPES = [
+  { label: 'one chunk', items: 300, topsPerChunk: undefined },
+  { label: 'three chunks', items: 600, topsPerChunk: 2 },
+] as const;
+type Shape = (typeof SHAPES)[number];
 const SEED_TABLES = [
   'items', 'item_revisions', 'bom_lines', 'bom_substitutes', 'files', 'item_files', 'suppliers', 'supplier_items',
   'supplier_item_files', 'sourcing', 'changes', 'change_items',
@@ -47,10 +52,10 @@ async function openFresh(): Promise<Omit<Seeded, 'ws' | 'summary'>> {
   return { dir, store, blobs, userId: Number(user.id) };
 }
 
-async function seeded(n = N): Promise<Seeded> {
+async function seeded(shape: Shape): Promise<Seeded> {
   const s = await openFresh();
   const ws = await createWorkspace(s.store, 'Acme Robotics', 10_000);
-  const summary = await seedWorkspace(s.store, s.blobs, ws, { items: n, userId: s.userId });
+  const summary = await seedWorkspace(s.store, s.blobs, ws, { items: shape.items, userId: s.userId, topsPerChunk: shape.topsPerChunk });
   return { ...s, ws, summary };
 }
 
@@ -146,7 +151,8 @@ describe('createWorkspace', () => {
   });
 });
 
-describe('seedWorkspace', () => {
+for (const shape of SHAPES) describe(`seedWorkspace, ${shape.label}`, () => {
+  const N = shape.items;
   let s: Seeded;
   let items: Array<Record<string, any>>;
   let revs: Array<Record<string, any>>;
@@ -154,7 +160,7 @@ describe('seedWorkspace', () => {
   let revById: Map<number, Record<string, any>>;
 
   before(async () => {
-    s = await seeded();
+    s = await seeded(shape);
     items = await all(s, 'items');
     revs = await all(s, 'item_revisions');
     lines = await all(s, 'bom_lines');
@@ -162,7 +168,7 @@ describe('seedWorkspace', () => {
   });
 
   it('is deterministic for a given size', async () => {
-    const other = await seeded();
+    const other = await seeded(shape);
     assert.deepEqual(other.summary, s.summary);
     for (const table of SEED_TABLES) {
       const [a, b] = [await comparable(s, table), await comparable(other, table)];
@@ -307,6 +313,26 @@ describe('seedWorkspace', () => {
     assert.ok(maxLevels >= 4, `BOM depth ${maxLevels}`);
     const sharedAssemblies = [...parentsOf].filter(([c, p]) => children.has(c) && p.size >= 2);
     assert.ok(sharedAssemblies.length > 0, 'no shared sub-assembly');
+  });
+
+  it('shares parts between the chunks of a large seed', { skip: shape.topsPerChunk === undefined ? 'one chunk' : false }, () => {
+    // A chunk numbers its parts first and its top-level assemblies last: the first run of top-level
+    // assemblies in id order ends the first chunk.
+    const itemIdOf = (revId: number) => revById.get(revId)!.item_id as number;
+    const children = new Set(lines.map((l) => l.child_item_id as number));
+    const parents = new Set(lines.map((l) => itemIdOf(l.parent_rev_id)));
+    const isTop = (i: Record<string, any>) => parents.has(i.id) && !children.has(i.id);
+    const firstTop = items.findIndex(isTop);
+    let end = firstTop;
+    while (end + 1 < items.length && isTop(items[end + 1])) end++;
+    const lastOfFirst = items[end].id as number;
+    assert.ok(lastOfFirst < items[items.length - 1].id, 'more than one chunk');
+    const parts = new Set(items.filter((i) => /^[12]00-/.test(i.number)).map((i) => i.id as number));
+    const shared = lines.filter((l) => itemIdOf(l.parent_rev_id) > lastOfFirst && parts.has(l.child_item_id) && l.child_item_id <= lastOfFirst);
+    assert.ok(shared.length > 0, 'later chunks use parts of the first');
+    // ... which are released, as a released assembly needs its children released
+    const released = new Set(revs.filter((r) => r.revision_status !== 'WORKING').map((r) => r.item_id as number));
+    assert.ok(shared.every((l) => released.has(l.child_item_id)));
   });
 
   it('matches ref-des counts to quantities and numbers lines', () => {
@@ -464,27 +490,31 @@ const PG_URL = process.env.PLMX_DATABASE_URL;
 
 describe('seedWorkspace on PostgreSQL', { skip: PG_URL ? false : 'PLMX_DATABASE_URL is not set' }, () => {
   const name = `plmx_seed_test_${randomBytes(6).toString('hex')}`;
+  const databases: string[] = [];
+  const pgStores: Store[] = [];
   let admin: pg.Client;
-  let store: Store | undefined;
 
   before(async () => {
     admin = new pg.Client({ connectionString: PG_URL });
     await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
   });
 
   after(async () => {
-    await store?.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    for (const store of pgStores) await store.close();
+    for (const db of databases) await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
     await admin.end();
   });
 
-  it('writes the same rows as SQLite and moves the id sequences past them', async () => {
+  SHAPES.forEach((shape, i) => it(`writes the same rows as SQLite and moves the id sequences past them (${shape.label})`, async () => {
+    const database = `${name}_${i}`;
+    await admin.query(`CREATE DATABASE ${database}`);
+    databases.push(database);
     const url = new URL(PG_URL!);
-    url.pathname = `/${name}`;
+    url.pathname = `/${database}`;
     const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'plmx-seed-test-'));
     dirs.push(dir);
-    store = await Store.open({ databaseUrl: url.toString() });
+    const store = await Store.open({ databaseUrl: url.toString() });
+    pgStores.push(store);
     const blobs = new DirectoryBlobStore(path.join(dir, 'blobs'));
     const user = await store.db
       .insertInto('users')
@@ -492,9 +522,9 @@ describe('seedWorkspace on PostgreSQL', { skip: PG_URL ? false : 'PLMX_DATABASE_
       .returning('id')
       .executeTakeFirstOrThrow();
     const ws = await createWorkspace(store, 'Acme Robotics', 10_000);
-    const summary = await seedWorkspace(store, blobs, ws, { items: N, userId: Number(user.id) });
+    const summary = await seedWorkspace(store, blobs, ws, { items: shape.items, userId: Number(user.id), topsPerChunk: shape.topsPerChunk });
     const onPg: Seeded = { dir, store, blobs, ws, userId: Number(user.id), summary };
-    const onSqlite = await seeded();
+    const onSqlite = await seeded(shape);
     assert.deepEqual(summary, onSqlite.summary);
     for (const table of SEED_TABLES) {
       assert.deepEqual(await comparable(onPg, table), await comparable(onSqlite, table), `table ${table} differs`);
@@ -505,5 +535,5 @@ describe('seedWorkspace on PostgreSQL', { skip: PG_URL ? false : 'PLMX_DATABASE_
       submission_at: null, effective_at: null,
     }).returning('id').executeTakeFirstOrThrow();
     assert.equal(next.id, summary.counts.changes + 1);
-  });
+  }));
 });

@@ -9,16 +9,17 @@
  * const summary = await seedWorkspace(store, blobs, workspaceId, { items: 10_000, userId });
  * ```
  *
- * Rows are generated lazily and loaded with `store.bulkInsert`, with ids computed from each table's
- * current MAX(id). The workspace must be created with `createWorkspace` (its categories, lifecycle phases
- * and attributes are looked up by name) and must not hold items yet. Each table is loaded in its own
- * transaction: a failure part-way leaves a partly seeded workspace.
+ * The plan is made and loaded in chunks of about 5,000 items (see `plan.ts`), so memory stays flat
+ * whatever the size. Rows are generated lazily and loaded with `store.bulkInsert`, with ids computed from
+ * each table's current MAX(id). The workspace must be created with `createWorkspace` (its categories,
+ * lifecycle phases and attributes are looked up by name) and must not hold items yet. Each table of each
+ * chunk is loaded in its own transaction: a failure part-way leaves a partly seeded workspace.
  */
 import { sql } from 'kysely';
 import type { BlobStore } from '../../blobs/blob-store.js';
 import type { AttributeWorld } from '../../domain/workspace-defaults.js';
 import type { Store } from '../store.js';
-import { type PEdition, SEED_TABLES, type SeedDefaults, type SeedTable, buildPlan } from './plan.js';
+import { type PEdition, SEED_TABLES, type SeedDefaults, type SeedTable, planSeed } from './plan.js';
 import { COLUMNS, SeedRows } from './rows.js';
 
 export { MIN_ITEMS, type SeedTable } from './plan.js';
@@ -32,6 +33,8 @@ export interface SeedOptions {
   items: number;
   /** creator of everything and owner of most items */
   userId: number;
+  /** top-level assemblies per chunk of the plan (default 50, about 5,000 items); only tests need to set it */
+  topsPerChunk?: number;
 }
 
 export interface SeedSummary {
@@ -67,35 +70,39 @@ export async function seedWorkspace(store: Store, blobs: BlobStore, workspaceId:
     .where('workspace_id', '=', workspaceId).where('name', '=', ECO_SEQUENCE)
     .executeTakeFirst();
 
-  const plan = buildPlan({
+  const plan = planSeed({
     items: opts.items, workspaceId, userId: opts.userId, defaults, firstId,
-    firstChangeNumber: Number(seq?.value ?? 0) + 1,
+    firstChangeNumber: Number(seq?.value ?? 0) + 1, topsPerChunk: opts.topsPerChunk,
   });
-
-  // Contents first: if loading fails, orphan blobs are harmless, rows without content are not.
-  const blobCount = await writeBlobs(blobs, plan.editions);
-
   const rows = new SeedRows(plan);
-  const load = (table: SeedTable, gen: Iterable<unknown[]>) => store.bulkInsert(table, [...COLUMNS[table]], gen);
-  const counts = {} as Record<SeedTable, number>;
-  // Two lanes of similar size. Tables are independent (substitutes are collected while BOM lines are
-  // generated, so they follow them in the same lane). On PostgreSQL the lanes run on two connections at
-  // once, which overlaps generating rows here with inserting them there; SQLite loads them in turn.
-  const lanes: Array<Array<readonly [SeedTable, () => Iterable<unknown[]>]>> = [
-    [
-      ['suppliers', () => rows.suppliers()], ['changes', () => rows.changes()], ['item_revisions', () => rows.revisions()],
-      ['sourcing', () => rows.sourcing()], ['files', () => rows.files()], ['supplier_item_files', () => rows.supplierItemFiles()],
-    ],
-    [
-      ['items', () => rows.items()], ['bom_lines', () => rows.bomLines()], ['bom_substitutes', () => rows.substitutes],
-      ['item_files', () => rows.itemFiles()], ['supplier_items', () => rows.supplierItems()], ['change_items', () => rows.changeItems()],
-    ],
-  ];
-  const runLane = async (lane: (typeof lanes)[number]) => {
-    for (const [table, gen] of lane) counts[table] = await load(table, gen());
-  };
-  if (store.dialect === 'postgres') await Promise.all(lanes.map(runLane));
-  else for (const lane of lanes) await runLane(lane);
+  const counts = Object.fromEntries(SEED_TABLES.map((t) => [t, 0])) as Record<SeedTable, number>;
+  let blobCount = 0;
+  for (const chunk of plan.chunks()) {
+    // Contents first: if loading fails, orphan blobs are harmless, rows without content are not.
+    blobCount += await writeBlobs(blobs, chunk.editions);
+    const substitutes: unknown[][] = [];
+    // Two lanes of similar size. Tables are independent (substitutes are collected while BOM lines are
+    // generated, so they follow them in the same lane). On PostgreSQL the lanes run on two connections at
+    // once, which overlaps generating rows here with inserting them there; SQLite loads them in turn.
+    const lanes: Array<Array<readonly [SeedTable, () => Iterable<unknown[]>]>> = [
+      [
+        ['suppliers', () => rows.suppliers(chunk)], ['changes', () => rows.changes(chunk)], ['item_revisions', () => rows.revisions(chunk)],
+        ['sourcing', () => rows.sourcing(chunk)], ['files', () => rows.files(chunk)], ['supplier_item_files', () => rows.supplierItemFiles(chunk)],
+      ],
+      [
+        ['items', () => rows.items(chunk)], ['bom_lines', () => rows.bomLines(chunk, substitutes)], ['bom_substitutes', () => substitutes],
+        ['item_files', () => rows.itemFiles(chunk)], ['supplier_items', () => rows.supplierItems(chunk)], ['change_items', () => rows.changeItems(chunk)],
+      ],
+    ];
+    const runLane = async (lane: (typeof lanes)[number]) => {
+      for (const [table, gen] of lane) {
+        if (table === 'suppliers' && chunk.suppliers.length === 0) continue;
+        counts[table] += await store.bulkInsert(table, [...COLUMNS[table]], gen());
+      }
+    };
+    if (store.dialect === 'postgres') await Promise.all(lanes.map(runLane));
+    else for (const lane of lanes) await runLane(lane);
+  }
 
   await db
     .insertInto('sequences')

@@ -1,11 +1,10 @@
 /**
- * Row generators over a seed plan, one per table, in the column order of `COLUMNS`. Per-revision copies
- * (BOM lines, substitutes, sourcing, file associations) are expanded here, lazily, so a large seed never
- * holds its rows in memory. Ids of expanded rows are counted from the plan's first ids, in generation
- * order, so the same plan always yields the same rows.
+ * Row generators over the chunks of a seed plan, one per table, in the column order of `COLUMNS`.
+ * Per-revision copies (BOM lines, substitutes, sourcing, file associations) are expanded here, lazily, so a
+ * large seed never holds its rows in memory. Ids of expanded rows are taken from the plan's `nextId`, in
+ * generation order, so the same plan always yields the same rows.
  */
-import { seededGuid } from '../../domain/ids.js';
-import type { PLine, PRev, Plan, SeedTable } from './plan.js';
+import { type Chunk, type PLine, type PRev, type SeedPlan, type SeedTable, seedGuid } from './plan.js';
 import { zuluMs } from './random.js';
 
 export const COLUMNS: Readonly<Record<SeedTable, readonly string[]>> = {
@@ -64,50 +63,63 @@ export function revisionBom(rev: PRev): Array<{ line: PLine; qty: number }> {
 }
 
 export class SeedRows {
-  readonly #plan: Plan;
+  readonly #plan: SeedPlan;
   readonly #ws: number;
   readonly #user: number;
-  /** filled while bom_lines is generated */
-  readonly substitutes: unknown[][] = [];
+  /** BOM attrs by mount type */
+  readonly #mountAttrs = new Map<string, string>();
 
-  constructor(plan: Plan) {
+  constructor(plan: SeedPlan) {
     this.#plan = plan;
     this.#ws = plan.workspaceId;
     this.#user = plan.userId;
   }
 
   #guid(table: SeedTable, id: number): string {
-    return seededGuid(table, id - this.#plan.firstId[table], this.#ws);
+    return seedGuid(table, id - this.#plan.firstId[table], this.#ws);
   }
 
-  *suppliers(): Generator<unknown[]> {
-    for (const s of this.#plan.suppliers) {
+  #take(table: SeedTable): number {
+    return this.#plan.nextId[table]++;
+  }
+
+  #mount(mount: string): string {
+    let attrs = this.#mountAttrs.get(mount);
+    if (attrs === undefined) {
+      attrs = JSON.stringify({ [this.#plan.mountGuid]: mount });
+      this.#mountAttrs.set(mount, attrs);
+    }
+    return attrs;
+  }
+
+  *suppliers(chunk: Chunk): Generator<unknown[]> {
+    for (const s of chunk.suppliers) {
       yield [s.id, this.#ws, s.guid, s.def.name, s.code, s.account, s.def.description, s.def.website, s.def.approval, this.#user, z(s.createdMs), s.attrs];
     }
   }
 
-  *supplierItems(): Generator<unknown[]> {
-    for (const si of this.#plan.supplierItems) {
+  *supplierItems(chunk: Chunk): Generator<unknown[]> {
+    for (const si of chunk.supplierItems) {
       yield [si.id, this.#ws, si.guid, si.supplier.id, si.number, si.name, si.description, si.type, si.uom, si.procurement, this.#user, z(si.createdMs), si.attrs];
     }
   }
 
-  *changes(): Generator<unknown[]> {
-    for (const c of this.#plan.changes) {
+  *changes(chunk: Chunk): Generator<unknown[]> {
+    for (const c of chunk.changes) {
       yield [c.id, this.#ws, c.guid, c.number, c.title, c.description, c.categoryId, c.status, c.implementation, c.effectivity, this.#user, z(c.createdMs), z(c.lifecycleMs), z(c.submissionMs), z(c.effMs)];
     }
   }
 
-  *items(): Generator<unknown[]> {
-    for (const it of this.#plan.items) {
+  *items(chunk: Chunk): Generator<unknown[]> {
+    for (const it of chunk.items) {
       const effective = it.revs.find((r) => r.status === 'EFFECTIVE');
       const working = it.revs.find((r) => r.status === 'WORKING');
       yield [it.id, this.#ws, it.number, (effective ?? working)!.id, working?.id ?? null, z(it.revs[0].createdMs)];
     }
   }
 
-  *revisions(): Generator<unknown[]> {
-    for (const it of this.#plan.items) {
+  *revisions(chunk: Chunk): Generator<unknown[]> {
+    for (const it of chunk.items) {
       for (const r of it.revs) {
         // older revisions cost a little more; a working revision with modified costing a little less
         const factor = r.status === 'SUPERSEDED' ? 1.08 ** r.drop : r.modCosting ? 0.95 : 1;
@@ -122,32 +134,29 @@ export class SeedRows {
     }
   }
 
-  /** BOM lines of every assembly revision; collects `substitutes` on the way. */
-  *bomLines(): Generator<unknown[]> {
-    let id = this.#plan.firstId.bom_lines;
-    let subId = this.#plan.firstId.bom_substitutes;
-    const mount = this.#plan.mountGuid;
-    for (const it of this.#plan.items) {
+  /** BOM lines of every assembly revision; collects their substitutes in `substitutes` on the way. */
+  *bomLines(chunk: Chunk, substitutes: unknown[][]): Generator<unknown[]> {
+    for (const it of chunk.items) {
       if (it.kind !== 'assembly') continue;
       for (const r of it.revs) {
         for (const { line, qty } of revisionBom(r)) {
-          const lineId = id++;
+          const lineId = this.#take('bom_lines');
           const lineNumber = it.numbering === 'auto' ? null : it.numbering === 'one' ? line.index + 1 : (line.index + 1) * 10;
           yield [
             lineId, this.#ws, this.#guid('bom_lines', lineId), r.id, line.child.id, lineNumber, qty, line.refDes, line.notes,
-            line.mount ? JSON.stringify({ [mount]: line.mount }) : null,
+            line.mount ? this.#mount(line.mount) : null,
           ];
           line.subs.forEach((sub, k) => {
-            const sid = subId++;
-            this.substitutes.push([sid, this.#ws, this.#guid('bom_substitutes', sid), lineId, sub.id, k + 1, k === 0 ? qty : null, k === 0 ? 'Approved alternate' : 'Use only when the primary part is unavailable']);
+            const sid = this.#take('bom_substitutes');
+            substitutes.push([sid, this.#ws, this.#guid('bom_substitutes', sid), lineId, sub.id, k + 1, k === 0 ? qty : null, k === 0 ? 'Approved alternate' : 'Use only when the primary part is unavailable']);
           });
         }
       }
     }
   }
 
-  *files(): Generator<unknown[]> {
-    for (const e of this.#plan.editions) {
+  *files(chunk: Chunk): Generator<unknown[]> {
+    for (const e of chunk.editions) {
       yield [
         e.id, this.#ws, e.guid, e.number, e.name, e.title, e.description, e.edition, e.format, e.mime, e.size, e.categoryId,
         this.#user, e.storage, e.location, b(e.latest), 0, b(e.private), b(e.hasMarkup), z(e.createdMs), z(e.modifiedMs), e.blobKey,
@@ -155,39 +164,34 @@ export class SeedRows {
     }
   }
 
-  *itemFiles(): Generator<unknown[]> {
-    let id = this.#plan.firstId.item_files;
-    for (const it of this.#plan.items) {
+  *itemFiles(chunk: Chunk): Generator<unknown[]> {
+    for (const it of chunk.items) {
       for (const r of it.revs) {
         for (const a of it.files) {
-          const eds = a.file.editions;
+          const eds = a.editions;
           const pin = a.pinned && r.status === 'SUPERSEDED' && eds.length > 1;
           const edition = pin ? eds[Math.min(r.seq, eds.length - 1)] : eds[eds.length - 1];
-          const rowId = id++;
-          yield [rowId, this.#ws, this.#guid('item_files', rowId), r.id, edition.id, b(a.primary), b(!pin)];
+          const rowId = this.#take('item_files');
+          yield [rowId, this.#ws, this.#guid('item_files', rowId), r.id, edition, b(a.primary), b(!pin)];
         }
-        if (r.modFiles && it.redline) {
-          const rowId = id++;
-          const ed = it.redline.editions[it.redline.editions.length - 1];
-          yield [rowId, this.#ws, this.#guid('item_files', rowId), r.id, ed.id, 0, 1];
+        if (r.modFiles && it.redline !== null) {
+          const rowId = this.#take('item_files');
+          yield [rowId, this.#ws, this.#guid('item_files', rowId), r.id, it.redline, 0, 1];
         }
       }
     }
   }
 
-  *supplierItemFiles(): Generator<unknown[]> {
-    let id = this.#plan.firstId.supplier_item_files;
-    for (const si of this.#plan.supplierItems) {
-      if (!si.datasheet) continue;
-      const rowId = id++;
-      const eds = si.datasheet.editions;
-      yield [rowId, this.#ws, this.#guid('supplier_item_files', rowId), si.id, eds[eds.length - 1].id, 1];
+  *supplierItemFiles(chunk: Chunk): Generator<unknown[]> {
+    for (const si of chunk.supplierItems) {
+      if (si.datasheet === null) continue;
+      const rowId = this.#take('supplier_item_files');
+      yield [rowId, this.#ws, this.#guid('supplier_item_files', rowId), si.id, si.datasheet, 1];
     }
   }
 
-  *sourcing(): Generator<unknown[]> {
-    let id = this.#plan.firstId.sourcing;
-    for (const it of this.#plan.items) {
+  *sourcing(chunk: Chunk): Generator<unknown[]> {
+    for (const it of chunk.items) {
       for (const r of it.revs) {
         let rows = it.sourcing;
         let notes: string | null = null;
@@ -197,7 +201,7 @@ export class SeedRows {
         }
         for (let k = 0; k < rows.length; k++) {
           const s = rows[k];
-          const rowId = id++;
+          const rowId = this.#take('sourcing');
           yield [
             rowId, this.#ws, this.#guid('sourcing', rowId), r.id, s.mfr?.id ?? null, s.vendor?.id ?? null, b(s.approved),
             b(s.activeProduction), b(s.activePrototype), s.rank, s.split, b(s.make), s.make ? null : s.factor,
@@ -208,11 +212,10 @@ export class SeedRows {
     }
   }
 
-  *changeItems(): Generator<unknown[]> {
-    let id = this.#plan.firstId.change_items;
-    for (const c of this.#plan.changes) {
+  *changeItems(chunk: Chunk): Generator<unknown[]> {
+    for (const c of chunk.changes) {
       for (const r of c.revs) {
-        const rowId = id++;
+        const rowId = this.#take('change_items');
         yield [rowId, this.#ws, this.#guid('change_items', rowId), c.id, r.id];
       }
     }
