@@ -5,9 +5,8 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
 import { Readable } from 'node:stream';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import ExcelJS from 'exceljs';
 import yauzl from 'yauzl';
 import yazl from 'yazl';
@@ -19,46 +18,11 @@ import {
   type ReadOptions,
   readFirstBytes,
 } from '../../src/engine/import/readers/index.js';
+import { fileError, inputFiles, readAll as readSheet } from '../helpers/readers.js';
 import { readZip } from '../helpers/zip.js';
 
-let dir = '';
-before(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plmx-readers-xlsx-'));
-});
-after(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-let fileNo = 0;
-function file(content: Buffer, ext = '.xlsx'): string {
-  const p = path.join(dir, `w${++fileNo}${ext}`);
-  fs.writeFileSync(p, content);
-  return p;
-}
-
-interface Read {
-  headers: string[];
-  headerRowNumber: number;
-  sheetName?: string;
-  rows: [number, CellValue[]][];
-}
-
-async function readAll(p: string, opts: ReadOptions = {}): Promise<Read> {
-  const sheet = await openRows(p, 'EXCEL_WORKSHEET', opts);
-  const out: Read = { headers: sheet.headers, headerRowNumber: sheet.headerRowNumber, sheetName: sheet.sheetName, rows: [] };
-  for await (const b of sheet.rows) b.rows.forEach((r, i) => out.rows.push([b.firstRowNumber + i, r]));
-  return out;
-}
-
-async function fileError(fn: () => Promise<unknown>, re: RegExp): Promise<string> {
-  try {
-    await fn();
-  } catch (err) {
-    assert.ok(err instanceof ImportFileError, `expected ImportFileError, got ${(err as Error)?.stack ?? String(err)}`);
-    assert.match(err.message, re);
-    console.log(`    # ${err.message}`);
-    return err.message;
-  }
-  assert.fail(`expected an ImportFileError matching ${re}`);
-}
+const file = inputFiles('plmx-readers-xlsx-', '.xlsx');
+const readAll = (p: string, opts: ReadOptions = {}) => readSheet(p, 'EXCEL_WORKSHEET', opts);
 
 const xlsxError = (buf: Buffer, re: RegExp, opts: ReadOptions = {}) => fileError(() => readAll(file(buf), opts), re);
 
@@ -363,7 +327,7 @@ describe('XLSX reader: cells', () => {
   });
 
   it('reads what plmx exports (exceljs streaming writer, no shared strings, no styles)', async () => {
-    const p = path.join(dir, 'export.xlsx');
+    const p = file(Buffer.alloc(0)); // a fresh path for the writer
     const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: p, useSharedStrings: false, useStyles: false });
     for (const name of ['SPECS', 'BOM']) {
       const ws = wb.addWorksheet(name);
@@ -549,7 +513,7 @@ describe('XLSX reader: bad files', () => {
 
 describe('XLSX reader: volume', () => {
   it('reads a 135,000-row x 8-column workbook end to end', async () => {
-    const p = path.join(dir, 'large.xlsx');
+    const p = file(Buffer.alloc(0)); // a fresh path for the writer
     const t0 = performance.now();
     const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: p, useSharedStrings: true, useStyles: true });
     const ws = wb.addWorksheet('Items');

@@ -2,62 +2,18 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import {
-  type CellValue,
   detectFileType,
   ImportFileError,
   openRows,
   type ReadOptions,
   readFirstBytes,
-  type SubmitFileType,
   XLS_NOT_SUPPORTED,
 } from '../../src/engine/import/readers/index.js';
+import { fileError, inputFiles, readAll } from '../helpers/readers.js';
 
-let dir = '';
-before(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plmx-readers-csv-'));
-});
-after(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-let fileNo = 0;
-function file(content: string | Buffer, ext = '.csv'): string {
-  const p = path.join(dir, `f${++fileNo}${ext}`);
-  fs.writeFileSync(p, content);
-  return p;
-}
-
-interface Read {
-  headers: string[];
-  headerRowNumber: number;
-  rows: [number, CellValue[]][];
-  batches: { first: number; size: number }[];
-}
-
-async function readAll(p: string, type: SubmitFileType = 'CSV', opts: ReadOptions = {}): Promise<Read> {
-  const sheet = await openRows(p, type, opts);
-  const out: Read = { headers: sheet.headers, headerRowNumber: sheet.headerRowNumber, rows: [], batches: [] };
-  for await (const b of sheet.rows) {
-    out.batches.push({ first: b.firstRowNumber, size: b.rows.length });
-    b.rows.forEach((r, i) => out.rows.push([b.firstRowNumber + i, r]));
-  }
-  return out;
-}
-
-/** Runs fn, expecting an ImportFileError whose message matches; returns the message. */
-async function fileError(fn: () => Promise<unknown>, re: RegExp): Promise<string> {
-  try {
-    await fn();
-  } catch (err) {
-    assert.ok(err instanceof ImportFileError, `expected ImportFileError, got ${String(err)}`);
-    assert.match(err.message, re);
-    assert.equal(err.reason, err.message);
-    console.log(`    # ${err.message}`);
-    return err.message;
-  }
-  assert.fail(`expected an ImportFileError matching ${re}`);
-}
+const file = inputFiles('plmx-readers-csv-', '.csv');
 
 const csvError = (content: string | Buffer, re: RegExp, opts: ReadOptions = {}) => fileError(() => readAll(file(content), 'CSV', opts), re);
 
@@ -292,7 +248,7 @@ describe('CSV reader', () => {
   });
 
   it('streams a 200,000-row file', async () => {
-    const p = path.join(dir, 'large.csv');
+    const p = file(''); // a fresh path for the stream
     const out = fs.createWriteStream(p);
     out.write('\ufeffnumber,name,description,category,qty,price,active,date\r\n');
     let buf = '';
