@@ -5,6 +5,10 @@ import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
+function nodeArgs(): string[] {
+  return (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+}
+
 export interface CaseResult {
   rows: number;
   seconds: number;
@@ -12,10 +16,13 @@ export interface CaseResult {
   bytes?: number;
 }
 
-/** Runs `bench/<script>` under tsx with the given arguments; the child prints one JSON line last. */
+/**
+ * Runs `bench/<script>` under tsx with the given arguments; the child prints one JSON line last.
+ * BENCH_NODE_ARGS adds node flags to every case (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+ */
 export function runCase(script: string, args: string[]): Promise<CaseResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...nodeArgs(), '--import', 'tsx', path.join(here, script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.on('error', reject);

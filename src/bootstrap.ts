@@ -9,7 +9,7 @@ import { Store } from './store/store.js';
 
 /** Opens the store, blobs and run queue a process needs, with the run handlers registered. */
 export async function openServices(config: Config): Promise<Services> {
-  const store = await Store.open({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
+  const store = await Store.open({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, slowQueryMs: config.slowQueryMs });
   const blobs = new DirectoryBlobStore(path.join(config.dataDir, 'blobs'));
   const queue = new EmbeddedRunQueue(store, { pollMs: config.pollMs, maxAttempts: config.maxRunAttempts, log: console });
   const services: Services = { config, store, blobs, queue };

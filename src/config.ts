@@ -14,7 +14,7 @@ export interface Config {
   publicUrl?: string;
   /** Arena's production export limits (20,000 items, 5,000 with BOM/FILES, one run at a time) */
   arenaLimits: boolean;
-  /** days an export run's result file stays downloadable */
+  /** days export results and import run files (submit, result, error) are kept */
   retentionDays: number;
   /** minutes of inactivity after which a session expires */
   sessionMinutes: number;
@@ -28,7 +28,11 @@ export interface Config {
   maxRunAttempts: number;
   /** largest accepted import upload (submitContent), bytes; larger -> 413 */
   maxUploadBytes: number;
+  /** most bytes an .xlsx upload may inflate to while it is read (zip-bomb guard); more -> ERROR run */
+  maxInflatedBytes: number;
   logLevel: string;
+  /** PLMX_SLOW_QUERY_MS: log statements that take at least this long (for tuning) */
+  slowQueryMs?: number;
 }
 
 const env = process.env;
@@ -60,7 +64,9 @@ export function loadConfig(flags: Partial<Config> = {}): Config {
     pollMs: num(env.PLMX_POLL_MS, 200),
     maxRunAttempts: num(env.PLMX_MAX_RUN_ATTEMPTS, 3),
     maxUploadBytes: num(env.PLMX_MAX_UPLOAD_BYTES, 1024 * 1024 * 1024),
+    maxInflatedBytes: num(env.PLMX_MAX_INFLATED_BYTES, 2 * 1024 * 1024 * 1024),
     logLevel: env.PLMX_LOG_LEVEL ?? 'warn',
+    slowQueryMs: env.PLMX_SLOW_QUERY_MS ? num(env.PLMX_SLOW_QUERY_MS, 0) : undefined,
   };
   for (const [k, v] of Object.entries(flags)) if (v !== undefined) (config as unknown as Record<string, unknown>)[k] = v;
   if (flags.dataDir) config.dataDir = path.resolve(flags.dataDir);

@@ -39,7 +39,7 @@ program
   .addOption(dataOption())
   .addOption(dbOption())
   .option('--arena-limits', "enforce Arena's export limits (20,000 items; 5,000 with BOM/FILES; one run at a time)")
-  .option('--retention-days <days>', 'days export results stay downloadable (default 60)', (v) => Number(v))
+  .option('--retention-days <days>', 'days export and import run results are kept (default 60)', (v) => Number(v))
   .option('--demo', 'create and seed a demo workspace and user on first start')
   .action(async (opts) => {
     const config = configFrom(opts, {

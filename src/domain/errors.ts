@@ -27,7 +27,7 @@ export const CATALOGUE = {
   3006: { status: 400, message: 'The specified value "{0}" is not a valid option for the attribute "{1}".' },
   3011: { status: 400, message: 'The guid "{0}" is not valid.' },
   3012: { status: 400, message: 'The requested object with guid "{0}" is not found.' },
-  3017: { status: 400, message: 'The file content is no longer available: export results are kept for {0} days.' },
+  3017: { status: 400, message: 'The file content is no longer available: {0} results are kept for {1} days.' },
   3019: { status: 400, message: 'The attribute "{0}" is not searchable.' },
   3020: { status: 400, message: 'The value for the attribute "{0}" cannot be empty.' },
   3024: { status: 403, message: 'Either you do not have privileges to access the requested data or it does not exist.' },

@@ -2,7 +2,7 @@
  * Import runs: the SQL behind endpoints I5–I12 (runs of an import definition) and the run life cycle the
  * import executor moves. The staging SQL of the engine lives in engine/import/run/staging.ts.
  */
-import type { Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Paging } from '../http/query.js';
 import { stringMatch } from './like.js';
 import type { ImportDefinitionTable, ImportRunTable } from './schema.js';
@@ -127,3 +127,70 @@ export async function runChanges(store: Store, runIds: number[]) {
 }
 
 export type RunChangeRow = Awaited<ReturnType<typeof runChanges>>[number];
+
+/** A run the retention sweep handles: its id and the blobs it may still hold. */
+export interface PurgeCandidate {
+  id: number;
+  guid: string;
+  submit_blob_key: string;
+  result_blob_key: string | null;
+  error_blob_key: string | null;
+}
+
+/**
+ * Retention, step 1: finished runs (COMPLETE or ERROR) completed at or before `cutoff` become PURGED.
+ * Conditional on the status, so a preview being committed at that moment (CREATED again) is left alone.
+ * Returns how many runs it marked.
+ */
+export async function markExpiredImportRunsPurged(store: Store, cutoff: string): Promise<number> {
+  const res = await store.db
+    .updateTable('import_runs')
+    .set({ status: 'PURGED' })
+    .where('status', 'in', ['COMPLETE', 'ERROR'])
+    .where('completed_at', 'is not', null)
+    .where('completed_at', '<=', cutoff)
+    .executeTakeFirst();
+  return Number(res.numUpdatedRows);
+}
+
+/**
+ * Retention, step 2: PURGED runs whose blobs have not been deleted yet (an empty `submit_blob_key` marks
+ * a run whose blobs are gone), a batch at a time. A sweep interrupted between the two steps is finished
+ * by the next one.
+ */
+export function purgedImportRunsWithBlobs(store: Store, limit = 500): Promise<PurgeCandidate[]> {
+  return store.db
+    .selectFrom('import_runs')
+    .select(['id', 'guid', 'submit_blob_key', 'result_blob_key', 'error_blob_key'])
+    .where('status', '=', 'PURGED')
+    .where('submit_blob_key', '<>', '')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+/** Records that a PURGED run's blobs are deleted. */
+export async function clearImportRunBlobs(store: Store, runId: number): Promise<void> {
+  await store.db
+    .updateTable('import_runs')
+    .set({ submit_blob_key: '', result_blob_key: null, error_blob_key: null })
+    .where('id', '=', runId)
+    .where('status', '=', 'PURGED')
+    .execute();
+}
+
+/**
+ * Drops the staging tables (`import_stage_<runId>`) whose run is no longer CREATED or RUNNING: left behind
+ * by a process that died after its run finished but before it dropped the table. Returns their names.
+ */
+export async function dropStaleStagingTables(store: Store): Promise<string[]> {
+  const tables = store.dialect === 'postgres'
+    ? await sql<{ name: string }>`SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE 'import_stage_%'`.execute(store.db)
+    : await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'import_stage_%'`.execute(store.db);
+  const byRun = new Map(tables.rows.map((t) => [Number(t.name.slice('import_stage_'.length)), t.name] as const).filter(([id]) => Number.isInteger(id)));
+  if (byRun.size === 0) return [];
+  const active = await store.db.selectFrom('import_runs').select('id').where('id', 'in', [...byRun.keys()]).where('status', 'in', ['CREATED', 'RUNNING']).execute();
+  for (const r of active) byRun.delete(r.id);
+  for (const name of byRun.values()) await sql`DROP TABLE IF EXISTS ${sql.raw(name)}`.execute(store.db);
+  return [...byRun.values()];
+}

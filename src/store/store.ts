@@ -12,7 +12,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { type CompiledQuery, Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { type CompiledQuery, Kysely, type Logger, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
 import { migrate } from './migrations.js';
@@ -25,11 +25,24 @@ export interface StoreConfig {
   dataDir?: string;
   /** postgres://… switches to PostgreSQL */
   databaseUrl?: string;
+  /** log every statement that takes at least this many milliseconds (to stderr) */
+  slowQueryMs?: number;
 }
 
 // int8 (counts, sizes, epoch milliseconds) fits a JS number everywhere plmx uses it.
 pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 pg.types.setTypeParser(1700, (v) => Number.parseFloat(v));
+
+const SQLITE_ROWS_PER_INSERT = 10;
+
+function slowQueryLog(ms: number | undefined): Logger | undefined {
+  if (ms === undefined || !(ms >= 0)) return undefined;
+  return (event) => {
+    if (event.queryDurationMillis < ms) return;
+    const text = event.query.sql.replace(/\s+/g, ' ').slice(0, 300);
+    console.error(`plmx: ${event.level === 'error' ? 'failed' : 'slow'} query ${event.queryDurationMillis.toFixed(0)} ms: ${text}`);
+  };
+}
 
 export class Store {
   readonly db: Kysely<DB>;
@@ -48,18 +61,19 @@ export class Store {
 
   static async open(config: StoreConfig): Promise<Store> {
     let store: Store;
+    const log = slowQueryLog(config.slowQueryMs);
     if (config.databaseUrl) {
       const pool = new pg.Pool({ connectionString: config.databaseUrl, max: 10 });
       // An idle connection the server closes (restart, failover, pg_terminate_backend) is dropped from the
       // pool and replaced on next use; without a listener its error event would crash the process.
       pool.on('error', (err) => console.error(`plmx: idle PostgreSQL connection lost: ${err.message}`));
-      store = new Store(new Kysely<DB>({ dialect: new PostgresDialect({ pool, cursor: Cursor }) }), 'postgres', { pool });
+      store = new Store(new Kysely<DB>({ dialect: new PostgresDialect({ pool, cursor: Cursor }), log }), 'postgres', { pool });
     } else {
       const dir = config.dataDir ?? './data';
       fs.mkdirSync(dir, { recursive: true });
       const file = path.join(dir, 'plmx.sqlite');
       const sqlite = openSqlite(file);
-      store = new Store(new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) }), 'sqlite', { sqlite, file });
+      store = new Store(new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }), log }), 'sqlite', { sqlite, file });
     }
     await migrate(store.db, store.dialect);
     return store;
@@ -104,19 +118,34 @@ export class Store {
 
   /**
    * Loads many rows into one table as fast as the dialect allows: a prepared statement inside one
-   * transaction on SQLite, multi-row INSERTs on PostgreSQL. Runs outside Kysely for speed; callers
+   * transaction on SQLite, multi-row INSERTs on PostgreSQL. A column null in every row is not inserted. Runs outside Kysely for speed; callers
    * own the transaction boundary on PostgreSQL only through `bulk` itself.
    */
-  async bulkInsert(table: keyof DB, columns: string[], rows: Iterable<unknown[]>): Promise<number> {
+  async bulkInsert(table: keyof DB, allColumns: string[], allRows: unknown[][]): Promise<number> {
+    // Columns null in every row are left to their default: binding them costs as much as a value (1M import
+    // rows: 2.6 s with 27 columns of which 15 null, 1.6 s without them).
+    const live = allColumns.map((_, c) => allRows.some((r) => r[c] !== null && r[c] !== undefined));
+    const pruned = live.some((l) => !l) && live.some((l) => l);
+    const columns = pruned ? allColumns.filter((_, c) => live[c]) : allColumns;
+    const rows = pruned ? allRows.map((r) => r.filter((_, c) => live[c])) : allRows;
     const cols = columns.map(quoteIdent).join(', ');
     if (this.#sqlite) {
-      const stmt = this.#sqlite.prepare(`INSERT INTO ${table} (${cols}) VALUES (${columns.map(() => '?').join(', ')})`);
+      // Ten rows per statement: a fifth less time than one row per statement, most of it binding.
+      const tuple = `(${columns.map(() => '?').join(', ')})`;
+      const insert = (k: number) => this.#sqlite!.prepare(`INSERT INTO ${table} (${cols}) VALUES ${Array(k).fill(tuple).join(', ')}`);
+      const many = insert(SQLITE_ROWS_PER_INSERT);
+      const one = insert(1);
       let n = 0;
       this.#sqlite.transaction(() => {
+        let chunk: unknown[] = [];
         for (const row of rows) {
-          stmt.run(...(row as unknown[]));
-          n++;
+          chunk.push(...row);
+          if (++n % SQLITE_ROWS_PER_INSERT === 0) {
+            many.run(chunk);
+            chunk = [];
+          }
         }
+        for (let i = 0; i < chunk.length; i += columns.length) one.run(chunk.slice(i, i + columns.length));
       })();
       return n;
     }

@@ -158,7 +158,7 @@ export async function exportRoutes(app: FastifyInstance, services: Services): Pr
     GET: async (request, reply) => {
       const { run, file } = await fileOf(request);
       const expired = file.purged === 1 || file.expires_at <= zulu() || (await blobs.size(file.blob_key)) === null;
-      if (expired) throw arenaError(3017, config.retentionDays);
+      if (expired) throw arenaError(3017, 'export', config.retentionDays);
       const stream = blobs.createReadStream(file.blob_key);
       await markDownloaded(store, run.id);
       return reply

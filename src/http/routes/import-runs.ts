@@ -10,6 +10,7 @@ import { arenaError } from '../../domain/errors.js';
 import { importRunJson } from '../../domain/import-run-json.js';
 import { newGuid } from '../../domain/ids.js';
 import { zulu } from '../../domain/time.js';
+import { retentionCutoff } from '../../jobs/retention.js';
 import { SourceFileError, detectSourceType } from '../../engine/import/run/source.js';
 import { importSubmitKey } from '../../engine/import/run/executor.js';
 import {
@@ -40,6 +41,17 @@ export async function importRunRoutes(app: FastifyInstance, services: Services):
     if (!def) throw arenaError(3011, importGuid);
     return def;
   }
+
+  /**
+   * The run's files are gone (PURGED by the retention sweep) or past retention (the hourly sweep has not
+   * come yet): the content endpoints answer 3017, as export content does.
+   */
+  function purged(run: ImportRunRow): boolean {
+    if (run.status === 'PURGED') return true;
+    return (run.status === 'COMPLETE' || run.status === 'ERROR') && run.completed_at !== null
+      && run.completed_at <= retentionCutoff(config.retentionDays);
+  }
+  const purgedError = () => arenaError(3017, 'import', config.retentionDays);
 
   async function runOf(request: FastifyRequest): Promise<{ def: ImportDefinitionRow; run: ImportRunRow }> {
     const def = await definitionOf(request);
@@ -152,6 +164,7 @@ export async function importRunRoutes(app: FastifyInstance, services: Services):
       if (run.commit === 1) throw arenaError(3517, run.guid);
       if (!commit) throw arenaError(3519);
       if (run.status === 'CREATED' || run.status === 'RUNNING') throw arenaError(3176, 'commit', run.guid, run.status);
+      if (purged(run)) throw arenaError(3176, 'commit', run.guid, 'PURGED'); // its submit file is (about to be) gone
       if (!(await requeueForCommit(store, run.id))) throw arenaError(3517, run.guid);
       await queue.enqueue('import', run.id);
       const again = await findImportRun(store, def.workspace_id, def.id, run.guid);
@@ -170,7 +183,7 @@ export async function importRunRoutes(app: FastifyInstance, services: Services):
 
   async function sendBlob(reply: FastifyReply, key: string, type: string, fileName: string) {
     const size = await blobs.size(key);
-    if (size === null) throw arenaError(3176, 'content', '', 'PURGED');
+    if (size === null) throw purgedError();
     return reply
       .type(type)
       .header('Content-Length', String(size))
@@ -181,6 +194,7 @@ export async function importRunRoutes(app: FastifyInstance, services: Services):
   routes(app, '/imports/:importGuid/runs/:runGuid/submitContent', {
     GET: async (request, reply) => {
       const { run } = await runOf(request);
+      if (purged(run)) throw purgedError();
       const name = run.submit_file_name ?? (run.submit_file_type === 'EXCEL_WORKSHEET' ? 'submit.xlsx' : 'submit.csv');
       const type = run.submit_file_type === 'EXCEL_WORKSHEET' ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv';
       return sendBlob(reply, run.submit_blob_key, type, name);
@@ -192,6 +206,7 @@ export async function importRunRoutes(app: FastifyInstance, services: Services):
       GET: async (request, reply) => {
         const { def, run } = await runOf(request);
         const key = which === 'resultContent' ? run.result_blob_key : run.error_blob_key;
+        if (purged(run)) throw purgedError();
         if (run.status !== 'COMPLETE' || key === null) throw arenaError(3176, which, run.guid, run.status);
         const suffix = which === 'resultContent' ? 'Results' : 'Errors';
         return sendBlob(reply, key, 'text/csv; charset=utf-8', `${def.name} Import ${run.number} ${suffix}.csv`);

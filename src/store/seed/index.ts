@@ -97,7 +97,7 @@ export async function seedWorkspace(store: Store, blobs: BlobStore, workspaceId:
     const runLane = async (lane: (typeof lanes)[number]) => {
       for (const [table, gen] of lane) {
         if (table === 'suppliers' && chunk.suppliers.length === 0) continue;
-        counts[table] += await store.bulkInsert(table, [...COLUMNS[table]], gen());
+        counts[table] += await store.bulkInsert(table, [...COLUMNS[table]], Array.from(gen()));
       }
     };
     if (store.dialect === 'postgres') await Promise.all(lanes.map(runLane));

@@ -70,6 +70,7 @@ async function createChange(db: Kysely<DB>, ctx: RunContext, body: Record<string
 }
 
 export async function addToChange(db: Kysely<DB>, ctx: RunContext, handler: ResourceHandler, runId: number, target: NonNullable<ChangeTarget>): Promise<void> {
+  if (handler.itemColumn === null) return; // the resource changes no item (FILE_SUMMARY)
   const T = ctx.staging.table;
   const changeId = 'id' in target ? target.id : await createChange(db, ctx, target.create);
   const item = sql.ref(`s.${handler.itemColumn}`);

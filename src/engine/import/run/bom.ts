@@ -28,7 +28,6 @@ const COLUMNS: StageColumn[] = [
   { name: 'clears', type: 'text' },
   { name: 'attrs', type: 'text' },
   { name: 'attr_clears', type: 'text' },
-  { name: 'dkey', type: 'text' },
   { name: 'parent_item_id', type: 'integer' },
   { name: 'child_item_id', type: 'integer' },
   { name: 'line_id', type: 'integer' },
@@ -64,8 +63,12 @@ export function itemBomHandler(customAttrs: AttributeDef[]): ResourceHandler {
   return {
     attributes,
     columns: COLUMNS,
-    indexed: ['pkey', 'ckey', 'dkey', 'parent_item_id'],
+    indexed: [],
     itemColumn: 'parent_item_id',
+
+    stagedAction(ctx) {
+      return ctx.mode === 'OVERWRITE' ? null : ctx.mode === 'REPLACE' ? 'CREATE' : ctx.mode;
+    },
 
     stage(values, ctx) {
       const out = new Map<string, unknown>();
@@ -131,32 +134,44 @@ export function itemBomHandler(customAttrs: AttributeDef[]): ResourceHandler {
       await fail(ROW.NOT_FOUND, concat(`Column 'item': no item has the `, sql`CASE WHEN cguid IS NOT NULL THEN 'guid ''' || cguid ELSE 'number ''' || ckey END`, `'.`), sql`child_item_id IS NULL`);
       // name lines by number in messages
       await sql`UPDATE ${T} SET pkey = (SELECT i.number FROM items i WHERE i.id = ${T}.parent_item_id),
-          ckey = (SELECT i.number FROM items i WHERE i.id = ${T}.child_item_id) WHERE ${ok}`.execute(db);
+          ckey = (SELECT i.number FROM items i WHERE i.id = ${T}.child_item_id) WHERE ${ok} AND (pguid IS NOT NULL OR cguid IS NOT NULL)`.execute(db);
+      await sql`CREATE INDEX ${sql.raw(`${ctx.staging.name}_line`)} ON ${T} (parent_item_id, child_item_id)`.execute(db);
       await fail(ROW.RECURSIVE, concat(`The item '`, sql`pkey`, `' cannot be added to its own BOM (recursive BOM).`), sql`parent_item_id = child_item_id`);
-      await sql`UPDATE ${T} SET dkey = CAST(parent_item_id AS text) || ${':'} || CAST(child_item_id AS text) WHERE ${ok}`.execute(db);
-      await fail(
-        ROW.DUPLICATE_ROW,
-        concat(`The line '`, sql`pkey`, ` > `, sql`ckey`, `' is already on row `, sql`(SELECT min(t2.row_no) FROM ${T} t2 WHERE t2.dkey = ${T}.dkey)`, `; a line can appear once per file.`),
-        sql`EXISTS (SELECT 1 FROM ${T} t2 WHERE t2.dkey = ${T}.dkey AND t2.row_no < ${T}.row_no)`,
-      );
+      // createDuplicates ALLOW: a CREATE row adds a line even when the parent already has one for the child
+      const allowDuplicates = ctx.mode === 'CREATE' && ctx.options.createDuplicates === 'ALLOW';
+      const sameLine = sql`t2.parent_item_id = ${T}.parent_item_id AND t2.child_item_id = ${T}.child_item_id AND t2.err_code IS NULL`;
+      if (!allowDuplicates) {
+        await fail(
+          ROW.DUPLICATE_ROW,
+          concat(`The line '`, sql`pkey`, ` > `, sql`ckey`, `' is already on row `, sql`(SELECT min(t2.row_no) FROM ${T} t2 WHERE ${sameLine})`, `; a line can appear once per file.`),
+          sql`EXISTS (SELECT 1 FROM ${T} t2 WHERE ${sameLine} AND t2.row_no < ${T}.row_no)`,
+        );
+      }
       await sql`UPDATE ${T} SET line_id = (SELECT min(bl.id) FROM bom_lines bl JOIN items i ON bl.parent_rev_id = coalesce(i.working_rev_id, i.latest_rev_id)
           WHERE i.id = ${T}.parent_item_id AND bl.child_item_id = ${T}.child_item_id) WHERE ${ok}`.execute(db);
       const onBom = concat(`The item '`, sql`ckey`, `' is already on the BOM of '`, sql`pkey`, `'.`);
       const notOnBom = concat(`The item '`, sql`ckey`, `' is not on the BOM of '`, sql`pkey`, `'.`);
       switch (ctx.mode) {
         case 'CREATE':
-          await fail(ROW.IN_USE, onBom, sql`line_id IS NOT NULL`);
-          await sql`UPDATE ${T} SET action = 'CREATE' WHERE ${ok}`.execute(db);
+          if (!allowDuplicates) await fail(ROW.IN_USE, onBom, sql`line_id IS NOT NULL`);
           break;
         case 'OVERWRITE':
           await sql`UPDATE ${T} SET action = CASE WHEN line_id IS NULL THEN 'CREATE' ELSE 'EDIT' END WHERE ${ok}`.execute(db);
           break;
         case 'REPLACE':
-          await sql`UPDATE ${T} SET action = 'CREATE' WHERE ${ok}`.execute(db);
           break;
         default:
           await fail(ROW.NOT_FOUND, notOnBom, sql`line_id IS NULL`);
-          await sql`UPDATE ${T} SET action = ${ctx.mode} WHERE ${ok}`.execute(db);
+      }
+      // matchDuplicates ERROR: a row matching several lines of the parent's BOM changes none (APPLY_TO_ALL: all)
+      if (['EDIT', 'OVERWRITE', 'DELETE'].includes(ctx.mode) && ctx.options.matchDuplicates === 'ERROR') {
+        const lines = sql`(SELECT count(*) FROM bom_lines bl JOIN items i ON bl.parent_rev_id = coalesce(i.working_rev_id, i.latest_rev_id)
+          WHERE i.id = ${T}.parent_item_id AND bl.child_item_id = ${T}.child_item_id)`;
+        await fail(
+          ROW.AMBIGUOUS,
+          concat(`The item '`, sql`ckey`, `' is on the BOM of '`, sql`pkey`, `' `, lines, ` times; set matchDuplicates to APPLY_TO_ALL to change every such line.`),
+          sql`line_id IS NOT NULL AND ${lines} > 1`,
+        );
       }
       if (ctx.mode === 'DELETE') return;
       // a line whose child already has the parent below it (through current BOMs or this file) closes a loop
@@ -187,40 +202,41 @@ async function applyBom(db: Kysely<DB>, ctx: RunContext): Promise<void> {
   const ws = ctx.workspaceId;
   // EDIT rows that change nothing leave the BOM (and the revision) as it is
   await sql`UPDATE ${T} SET changed = 1 WHERE ${ok} AND (action <> 'EDIT' OR EXISTS (
-      SELECT 1 FROM bom_lines bl WHERE bl.id = ${T}.line_id AND (
+      SELECT 1 FROM bom_lines bl JOIN items i ON bl.parent_rev_id = coalesce(i.working_rev_id, i.latest_rev_id)
+      WHERE i.id = ${T}.parent_item_id AND bl.child_item_id = ${T}.child_item_id AND (
         (${T}.quantity IS NOT NULL AND ${T}.quantity IS DISTINCT FROM bl.quantity)
         OR (${T}.ref_des IS NOT NULL AND ${T}.ref_des IS DISTINCT FROM bl.ref_des) OR (${T}.clears LIKE '%,ref_des,%' AND bl.ref_des IS NOT NULL)
         OR (${T}.notes IS NOT NULL AND ${T}.notes IS DISTINCT FROM bl.notes) OR (${T}.clears LIKE '%,notes,%' AND bl.notes IS NOT NULL)
         OR (${T}.line_number IS NOT NULL AND ${T}.line_number IS DISTINCT FROM bl.line_number) OR (${T}.clears LIKE '%,line_number,%' AND bl.line_number IS NOT NULL))))`.execute(db);
-  await forAttrLines(db, ctx, sql``, async (rows) => {
+  await forAttrLines(db, ctx, sql`coalesce(i.working_rev_id, i.latest_rev_id)`, sql``, async (rows) => {
     const changed = rows.filter((r) => attrsChange(r.line_attrs, r.attrs, r.attr_clears)).map((r) => r.row_no);
     if (changed.length > 0) await sql`UPDATE ${T} SET changed = 1 WHERE row_no IN (${sql.join(changed)})`.execute(db);
   });
   const parents = sql`SELECT parent_item_id FROM ${T} WHERE ${ok} AND changed = 1`;
   await ensureWorkingRevisions(db, ctx.dialect, ws, ctx.creatorId, ctx.now, parents);
-  // lines were possibly copied to a new working revision: find them there
-  await sql`UPDATE ${T} SET line_id = (SELECT min(bl.id) FROM bom_lines bl JOIN items i ON bl.parent_rev_id = i.working_rev_id
-      WHERE i.id = ${T}.parent_item_id AND bl.child_item_id = ${T}.child_item_id) WHERE ${ok} AND changed = 1 AND action IN ('EDIT', 'DELETE')`.execute(db);
   const workingRevs = sql`SELECT i.working_rev_id FROM items i WHERE i.id IN (${parents})`;
   if (ctx.mode === 'REPLACE') {
     await sql`DELETE FROM bom_substitutes WHERE bom_line_id IN (SELECT bl.id FROM bom_lines bl WHERE bl.parent_rev_id IN (${workingRevs}))`.execute(db);
     await sql`DELETE FROM bom_lines WHERE parent_rev_id IN (${workingRevs})`.execute(db);
   }
-  const deleted = sql`SELECT line_id FROM ${T} WHERE ${ok} AND action = 'DELETE'`;
+  // the lines a row edits or deletes: its child's lines on the parent's working revision (copied there when it was made)
+  const deleted = sql`SELECT bl.id FROM ${T} s JOIN items i ON i.id = s.parent_item_id
+    JOIN bom_lines bl ON bl.parent_rev_id = i.working_rev_id AND bl.child_item_id = s.child_item_id WHERE s.err_code IS NULL AND s.action = 'DELETE'`;
   await sql`DELETE FROM bom_substitutes WHERE bom_line_id IN (${deleted})`.execute(db);
   await sql`DELETE FROM bom_lines WHERE id IN (${deleted})`.execute(db);
   await sql`UPDATE bom_lines SET quantity = coalesce(s.quantity, bom_lines.quantity),
       ref_des = CASE WHEN s.clears LIKE '%,ref_des,%' THEN NULL ELSE coalesce(s.ref_des, bom_lines.ref_des) END,
       notes = CASE WHEN s.clears LIKE '%,notes,%' THEN NULL ELSE coalesce(s.notes, bom_lines.notes) END,
       line_number = CASE WHEN s.clears LIKE '%,line_number,%' THEN NULL ELSE coalesce(s.line_number, bom_lines.line_number) END
-    FROM ${T} s WHERE bom_lines.id = s.line_id AND s.err_code IS NULL AND s.action = 'EDIT' AND s.changed = 1`.execute(db);
-  await forAttrLines(db, ctx, sql`AND s.changed = 1`, async (rows) => {
+    FROM ${T} s JOIN items i ON i.id = s.parent_item_id
+    WHERE bom_lines.parent_rev_id = i.working_rev_id AND bom_lines.child_item_id = s.child_item_id AND s.err_code IS NULL AND s.action = 'EDIT' AND s.changed = 1`.execute(db);
+  await forAttrLines(db, ctx, sql`i.working_rev_id`, sql`AND s.changed = 1`, async (rows) => {
     for (const r of rows) {
       await sql`UPDATE bom_lines SET attrs = ${mergeAttrs(r.line_attrs, r.attrs, r.attr_clears)} WHERE id = ${r.line_id}`.execute(db);
     }
   });
   await sql`INSERT INTO bom_lines (workspace_id, guid, parent_rev_id, child_item_id, line_number, quantity, ref_des, notes, attrs)
-    SELECT ${ws}, ${guidSql(ctx.dialect)}, i.working_rev_id, s.child_item_id, s.line_number, coalesce(s.quantity, 1), s.ref_des, s.notes, s.attrs
+    SELECT ${ws}, ${guidSql(ctx.dialect, sql`s.row_no`)}, i.working_rev_id, s.child_item_id, s.line_number, coalesce(s.quantity, 1), s.ref_des, s.notes, s.attrs
     FROM ${T} s JOIN items i ON i.id = s.parent_item_id WHERE s.err_code IS NULL AND s.action = 'CREATE' ORDER BY s.row_no`.execute(db);
   await sql`UPDATE item_revisions SET modified_bom = 1 WHERE id IN (${workingRevs})`.execute(db);
 }
@@ -233,17 +249,25 @@ interface AttrLine {
   line_attrs: string | null;
 }
 
-/** Visits the EDIT rows carrying custom attribute values, 500 at a time, with their line's current attrs. */
-async function forAttrLines(db: Kysely<DB>, ctx: RunContext, extra: ReturnType<typeof sql>, visit: (rows: AttrLine[]) => Promise<void>): Promise<void> {
+/**
+ * Visits the EDIT rows carrying custom attribute values, 500 rows at a time, one entry per line of the row
+ * on `revision` (of the parent item `i`) with the line's current attrs.
+ */
+async function forAttrLines(
+  db: Kysely<DB>, ctx: RunContext, revision: ReturnType<typeof sql>, extra: ReturnType<typeof sql>, visit: (rows: AttrLine[]) => Promise<void>,
+): Promise<void> {
   const T = ctx.staging.table;
   let last = -1;
   for (;;) {
-    const { rows } = await sql<AttrLine>`SELECT s.row_no, s.line_id, s.attrs, s.attr_clears, bl.attrs AS line_attrs
-      FROM ${T} s JOIN bom_lines bl ON bl.id = s.line_id
-      WHERE s.err_code IS NULL AND s.action = 'EDIT' AND (s.attrs IS NOT NULL OR s.attr_clears IS NOT NULL) AND s.row_no > ${last} ${extra}
-      ORDER BY s.row_no LIMIT 500`.execute(db);
-    if (rows.length === 0) return;
+    const page = await sql<{ row_no: number }>`SELECT row_no FROM ${T} s WHERE s.err_code IS NULL AND s.action = 'EDIT'
+      AND (s.attrs IS NOT NULL OR s.attr_clears IS NOT NULL) AND s.row_no > ${last} ${extra} ORDER BY s.row_no LIMIT 500`.execute(db);
+    if (page.rows.length === 0) return;
+    const rowNos = page.rows.map((r) => Number(r.row_no));
+    const { rows } = await sql<AttrLine>`SELECT s.row_no, bl.id AS line_id, s.attrs, s.attr_clears, bl.attrs AS line_attrs
+      FROM ${T} s JOIN items i ON i.id = s.parent_item_id
+      JOIN bom_lines bl ON bl.parent_rev_id = ${revision} AND bl.child_item_id = s.child_item_id
+      WHERE s.row_no IN (${sql.join(rowNos)}) ORDER BY s.row_no, bl.id`.execute(db);
     await visit(rows.map((r) => ({ ...r, row_no: Number(r.row_no), line_id: Number(r.line_id) })));
-    last = Number(rows[rows.length - 1].row_no);
+    last = rowNos[rowNos.length - 1];
   }
 }

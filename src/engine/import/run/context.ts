@@ -3,6 +3,7 @@
  * of source columns to attributes, the staging table's SQL helpers and the row error codes.
  */
 import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { newGuid } from '../../../domain/ids.js';
 import type { DB } from '../../../store/schema.js';
 import type { Dialect } from '../../../store/store.js';
 import type { Cell } from './source.js';
@@ -22,6 +23,10 @@ export interface RunOptions {
   multiSelectDelimiter: string;
   checkRefDes: boolean;
   stripWhiteSpace: boolean;
+  /** a `number` cell asking for a number from the category's number format */
+  useCategoryNumberFormat: string;
+  /** the header of the column with the free-text part of generated numbers */
+  numberingFreeTextHeader: string;
   /** IANA zone for date-times without an offset */
   timeZone: string;
   /** `{guid}`, `{number}` or a new-change body; undefined when not set */
@@ -45,6 +50,8 @@ export function readRunOptions(json: string): RunOptions {
     multiSelectDelimiter: str(o.multiSelectDelimiter, ';') || ';',
     checkRefDes: str(o.checkRefDes, 'CHECK').toUpperCase() !== 'DO_NOT_CHECK',
     stripWhiteSpace: str(o.stripWhiteSpace, 'STRIP').toUpperCase() !== 'RETAIN',
+    useCategoryNumberFormat: str(o.useCategoryNumberFormat, '[Use Category Number Format]'),
+    numberingFreeTextHeader: str(o.numberingFreeTextHeader, 'Numbering Free Text'),
     addToChange: o.addToChange ?? undefined,
     timeZone: str(o.timeZone, 'UTC') || 'UTC',
     mapping: mapping
@@ -72,6 +79,7 @@ export const ROW = {
   RECURSIVE: 3037,
   NOT_DELETABLE: 3170,
   REF_DES: 3171,
+  AMBIGUOUS: 3234,
 } as const;
 
 export class RowError extends Error {
@@ -112,12 +120,14 @@ export function stagingFor(runId: number, dialect: Dialect): Staging {
 export async function createStaging(db: Kysely<DB>, s: Staging, columns: StageColumn[]): Promise<void> {
   await dropStaging(db, s);
   const typed = (t: StageType) => (t === 'real' && s.dialect === 'postgres' ? 'double precision' : t);
-  const cols = [...BASE_COLUMNS, ...columns].map((c) => `"${c.name}" ${typed(c.type)}`).join(', ');
+  // SQLite: row_no is the rowid, so rows staged in order append and need no index of their own
+  const key = (name: string) => (name === 'row_no' && s.dialect === 'sqlite' ? ' PRIMARY KEY' : '');
+  const cols = [...BASE_COLUMNS, ...columns].map((c) => `"${c.name}" ${typed(c.type)}${key(c.name)}`).join(', ');
   await sql`CREATE TABLE ${s.table} (${sql.raw(cols)})`.execute(db);
 }
 
 export async function indexStaging(db: Kysely<DB>, s: Staging, columns: string[]): Promise<void> {
-  await sql`CREATE INDEX ${sql.raw(`${s.name}_rn`)} ON ${s.table} (row_no)`.execute(db);
+  if (s.dialect !== 'sqlite') await sql`CREATE INDEX ${sql.raw(`${s.name}_rn`)} ON ${s.table} (row_no)`.execute(db);
   for (const c of columns) await sql`CREATE INDEX ${sql.raw(`${s.name}_${c}`)} ON ${s.table} (${sql.raw(c)})`.execute(db);
 }
 
@@ -125,11 +135,27 @@ export async function dropStaging(db: Kysely<DB>, s: Staging): Promise<void> {
   await sql`DROP TABLE IF EXISTS ${s.table}`.execute(db);
 }
 
-/** A new 20-character GUID computed by the database, for rows created set-based. */
-export function guidSql(dialect: Dialect): RawBuilder<string> {
+/**
+ * A new 20-character GUID computed by the database, for rows created set-based. With `ordinal` (a
+ * staging row number, below 10^8) the GUIDs of one statement share a time-ordered 12-character prefix
+ * and end in the ordinal, so a million new rows append to the guid index instead of landing all over it
+ * (1.6 s of 3.6 s for 1M item revisions on SQLite). Clients treat GUIDs as opaque either way.
+ */
+export function guidSql(dialect: Dialect, ordinal?: RawBuilder<unknown>): RawBuilder<string> {
+  if (ordinal !== undefined) {
+    const prefix = orderedGuidPrefix();
+    return dialect === 'postgres'
+      ? sql<string>`(${prefix} || lpad(CAST(${ordinal} AS text), 8, '0'))`
+      : sql<string>`(${prefix} || printf('%08d', ${ordinal}))`;
+  }
   return dialect === 'postgres'
     ? sql<string>`upper(substr(md5(random()::text || clock_timestamp()::text), 1, 20))`
     : sql<string>`upper(hex(randomblob(10)))`;
+}
+
+/** Milliseconds since 1970 in base 36 (8 characters until 2059), then 4 random characters. */
+function orderedGuidPrefix(): string {
+  return (Date.now().toString(36).padStart(8, '0') + newGuid().slice(0, 4)).toUpperCase();
 }
 
 /** Marks rows still valid that match `where` as failed with a fixed code and a message built in SQL. */
@@ -155,6 +181,14 @@ export function numberCell(column: string, text: string): number {
   const n = Number(text.replace(/,/g, ''));
   if (text.trim() === '' || !Number.isFinite(n)) throw new RowError(ROW.INVALID, `Column '${column}': value '${text}' is not a number.`);
   return n;
+}
+
+/** A boolean from a cell text (true/false, yes/no, 1/0 in any case) as 1 or 0, or a RowError naming the column. */
+export function booleanCell(column: string, text: string): 0 | 1 {
+  const v = text.trim().toLowerCase();
+  if (v === 'true' || v === 'yes' || v === '1') return 1;
+  if (v === 'false' || v === 'no' || v === '0') return 0;
+  throw new RowError(ROW.INVALID, `Column '${column}': value '${text}' is not valid; expected true or false.`);
 }
 
 /**

@@ -26,8 +26,10 @@ import type { Services } from '../../../services.js';
 import { BASE_COLUMNS, RowError, cellText, createStaging, dropStaging, indexStaging, readRunOptions, stagingFor } from './context.js';
 import { AddToChangeError, type ChangeTarget, addToChange, resolveChange } from './add-to-change.js';
 import { itemBomHandler } from './bom.js';
+import { fileSummaryHandler } from './file-summary.js';
+import { itemFilesHandler } from './item-files.js';
 import type { HandlerFactory, RunContext } from './resource.js';
-import { writeResults } from './results.js';
+import { csvFields, writeResults } from './results.js';
 import { type Cell, SourceFileError, type SourceFileType, openSource } from './source.js';
 import { itemSpecsHandler } from './specs.js';
 
@@ -44,6 +46,9 @@ export function importErrorKey(runGuid: string): string {
 const HANDLERS: Record<string, { factory: HandlerFactory; world: string }> = {
   ITEM_SPECS: { factory: itemSpecsHandler, world: 'ITEM' },
   ITEM_BOM: { factory: itemBomHandler, world: 'BOM' },
+  // no custom attributes: the FILE world has none, so the factories get an empty list
+  ITEM_FILES: { factory: itemFilesHandler, world: 'FILE' },
+  FILE_SUMMARY: { factory: fileSummaryHandler, world: 'FILE' },
 };
 
 const FINISHABLE = ['CREATED', 'RUNNING'];
@@ -78,7 +83,10 @@ export async function executeImportRun(services: Services, runId: number): Promi
   const options = readRunOptions(def.options);
   const handler = entry.factory(await listAttributes(store, run.workspace_id, entry.world));
   const staging = stagingFor(runId, store.dialect);
-  const ctx: RunContext = { workspaceId: run.workspace_id, creatorId: run.creator_id, now: zulu(), mode, options, dialect: store.dialect, staging };
+  const ctx: RunContext = {
+    workspaceId: run.workspace_id, creatorId: run.creator_id, now: zulu(), mode, options, dialect: store.dialect, staging,
+    addsToChange: run.commit === 1 && mode !== 'DELETE' && options.addToChange !== undefined && options.addToChange !== null,
+  };
   const tmpDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'plmx-import-'));
   const resultKey = importResultKey(run.guid);
   const errorKey = importErrorKey(run.guid);
@@ -88,45 +96,61 @@ export async function executeImportRun(services: Services, runId: number): Promi
     await pipeline(blobs.createReadStream(run.submit_blob_key), fs.createWriteStream(file));
     let source;
     try {
-      source = await openSource(file, (run.submit_file_type ?? 'CSV') as SourceFileType, { worksheetName: run.submit_worksheet_name, batchSize: 1000 });
+      source = await openSource(file, (run.submit_file_type ?? 'CSV') as SourceFileType, {
+        worksheetName: run.submit_worksheet_name, batchSize: 1000, maxInflatedBytes: services.config.maxInflatedBytes,
+      });
     } catch (err) {
       if (err instanceof SourceFileError) return await fail(err.message);
       throw err;
     }
 
     // 2. header mapping
-    const { columns, warnings } = mapColumns(source.headers, resource, options.mapping, handler.attributes);
+    const { columns, warnings } = mapColumns(source.headers, resource, options.mapping, handler.attributes, handler.headerAttributes?.(ctx));
     const echoed = columns.filter((c) => c.apiName !== null && c.inResponse);
 
     // 3. rows -> staging
     await createStaging(store.db, staging, handler.columns);
+    await handler.prepare?.(store.db, ctx);
+    const action = handler.stagedAction?.(ctx) ?? null;
     const names = [...BASE_COLUMNS, ...handler.columns].map((c) => c.name);
+    const mapped = columns.filter((c): c is SourceColumn & { apiName: string } => c.apiName !== null);
+    const noValues = handler.columns.map(() => null);
+    const values = new Map<string, string>(); // one row's values; stage() reads it and keeps nothing
+    const width = source.headers.length;
+    let rows = 0;
     try {
       for await (const batch of source.rows) {
         const staged: unknown[][] = [];
-        batch.rows.forEach((cells, i) => {
-          if (cells.every((c) => cellText(c as Cell, true) === null)) return; // blank rows are not rows
+        for (let i = 0; i < batch.rows.length; i++) {
+          const cells = batch.rows[i];
+          if (isBlank(cells)) continue; // blank rows are not rows
           const rowNo = batch.firstRowNumber + i;
-          const src = JSON.stringify(echoed.map((c) => rawText(cells[c.index])));
-          const values = new Map<string, string>();
-          for (const c of columns) {
-            if (c.apiName === null) continue;
+          rows++;
+          // the echoed source cells, already CSV: the result files put them in front of the row's status
+          const src = csvFields(echoed.map((c) => rawText(cells[c.index])));
+          values.clear();
+          for (const c of mapped) {
             const text = cellText(cells[c.index], options.stripWhiteSpace);
             if (text !== null) values.set(c.apiName, text);
           }
+          // values beyond the headers mean the columns are not what the header says (a comma left unquoted?)
+          if (cells.length > width) {
+            return await fail(`Row ${rowNo} has ${cells.length} values but the header row has ${width} columns: the values after column ${width} have no header. Nothing was imported.`);
+          }
           try {
-            staged.push([rowNo, src, null, null, null, 0, ...handler.stage(values, ctx)]);
+            staged.push([rowNo, src, null, null, action, 0, ...handler.stage(values, ctx)]);
           } catch (err) {
             if (!(err instanceof RowError)) throw err;
-            staged.push([rowNo, src, err.code, err.message, null, 0, ...handler.columns.map(() => null)]);
+            staged.push([rowNo, src, err.code, err.message, null, 0, ...noValues]);
           }
-        });
+        }
         if (staged.length > 0) await store.bulkInsert(staging.name as keyof DB, names, staged);
       }
     } catch (err) {
       if (err instanceof SourceFileError) return await fail(err.message);
       throw err;
     }
+    if (rows === 0) return await fail('The file has a header row but no data rows.');
     await indexStaging(store.db, staging, handler.indexed);
 
     // 4. checks; result files and the run's counts; when committing, the writes to the items world — a
@@ -163,6 +187,7 @@ export async function executeImportRun(services: Services, runId: number): Promi
           await handler.apply(trx, ctx);
           if (changeTarget !== null) await addToChange(trx, ctx, handler, runId, changeTarget);
           await finish(trx);
+          await dropStaging(trx, staging); // with the commit, so a process dying next leaves no table behind
         });
       } else {
         await handler.check(store.db, ctx);
@@ -180,19 +205,25 @@ export async function executeImportRun(services: Services, runId: number): Promi
   }
 }
 
+function isBlank(cells: Cell[]): boolean {
+  for (const c of cells) if (cellText(c, true) !== null) return false;
+  return true;
+}
+
 function rawText(cell: Cell | undefined): string {
   if (cell === undefined || cell === null) return '';
   return typeof cell === 'string' ? cell : String(cell);
 }
 
 /**
- * Which attribute each source column feeds. With a mapping for the resource, a column is mapped by its
- * sourceName (ignoring case); without one, a header naming an attribute (ignoring case) maps to it.
- * Every other column is ignored with warning 331.
+ * Which attribute each source column feeds. A header in `byHeader` (the resource's own columns, such as
+ * the numbering free text) is taken whatever the mapping says; with a mapping for the resource, a column is
+ * mapped by its sourceName (ignoring case); without one, a header naming an attribute (ignoring case)
+ * maps to it. Every other column is ignored with warning 331.
  */
 export function mapColumns(
   headers: string[], resource: string, mapping: { resource: string; apiName: string; sourceName: string; inResponse: boolean }[],
-  attributes: Map<string, string>,
+  attributes: Map<string, string>, byHeader: Map<string, string> = new Map(),
 ): { columns: SourceColumn[]; warnings: RunWarning[] } {
   const mine = mapping.filter((m) => m.resource.toUpperCase() === resource);
   const used = new Set<string>();
@@ -201,7 +232,9 @@ export function mapColumns(
     const h = header.trim().toLowerCase();
     let apiName: string | null = null;
     let inResponse = true;
-    if (mine.length > 0) {
+    if (byHeader.has(h)) {
+      apiName = byHeader.get(h)!;
+    } else if (mine.length > 0) {
       const m = mine.find((x) => x.sourceName.trim().toLowerCase() === h);
       if (m) {
         apiName = attributes.get(m.apiName.trim().toLowerCase()) ?? null;

@@ -1,5 +1,5 @@
 /**
- * The contract between the executor and one import resource (ITEM_SPECS, ITEM_BOM): the attributes its
+ * The contract between the executor and one import resource (ITEM_SPECS, ITEM_BOM, ITEM_FILES, FILE_SUMMARY): the attributes its
  * columns may map to, its staging columns, the per-row conversion (in JS) and the set-based checks and
  * writes (in SQL, over the staging table).
  */
@@ -17,6 +17,8 @@ export interface RunContext {
   options: RunOptions;
   dialect: Dialect;
   staging: Staging;
+  /** a committing run with addToChange: the rows' item column must be filled for created items too */
+  addsToChange: boolean;
 }
 
 export interface ResourceHandler {
@@ -24,8 +26,14 @@ export interface ResourceHandler {
   attributes: Map<string, string>;
   columns: StageColumn[];
   indexed: string[];
-  /** the staging column holding the item a row changes (added to the change of addToChange) */
-  itemColumn: 'item_id' | 'parent_item_id';
+  /** the staging column holding the item a row changes (added to the change of addToChange); null: rows change no item */
+  itemColumn: 'item_id' | 'parent_item_id' | null;
+  /** loads what stage() resolves in JS (reference tables), before the first row */
+  prepare?(db: Kysely<DB>, ctx: RunContext): Promise<void>;
+  /** source columns taken by their header whatever the mapping says: lower-cased header -> apiName */
+  headerAttributes?(ctx: RunContext): Map<string, string>;
+  /** the action every row starts with when the mode alone decides it (saves a pass over the staging table) */
+  stagedAction?(ctx: RunContext): string | null;
   /** the resource's staging values for one row, in `columns` order; throws RowError */
   stage(values: Map<string, string>, ctx: RunContext): unknown[];
   /** set-based validation over the staging table: marks failing rows, decides `action` */

@@ -17,8 +17,10 @@ export function detectSourceType(firstBytes: Buffer, fileName?: string, declared
   return detectFileType(firstBytes, fileName, declared);
 }
 
-export function openSource(filePath: string, type: SourceFileType, opts: { worksheetName?: string | null; batchSize?: number } = {}): Promise<SourceRows> {
-  return openRows(filePath, type, { worksheetName: opts.worksheetName ?? undefined, batchSize: opts.batchSize });
+export function openSource(
+  filePath: string, type: SourceFileType, opts: { worksheetName?: string | null; batchSize?: number; maxInflatedBytes?: number } = {},
+): Promise<SourceRows> {
+  return openRows(filePath, type, { worksheetName: opts.worksheetName ?? undefined, batchSize: opts.batchSize, maxInflatedBytes: opts.maxInflatedBytes });
 }
 
 export { ImportFileError };

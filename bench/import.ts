@@ -1,0 +1,90 @@
+/**
+ * Import benchmark: generates a ROWS-row ITEM_SPECS CSV, a ROWS-line ITEM_BOM CSV over those items and a
+ * 135,000-row ITEM_SPECS XLSX, then, each in its own child process:
+ *  - the floor: the file read by the same reader and bulk-inserted as text, no validation;
+ *  - the engine: a preview run (commit=false) and a committing run of the file.
+ * The SPECS commit creates the items the BOM file refers to. `--cases specs,bom,xlsx` picks cases.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { closeServices, openServices } from '../src/bootstrap.js';
+import { loadConfig } from '../src/config.js';
+import { newGuid } from '../src/domain/ids.js';
+import { zulu } from '../src/domain/time.js';
+import { createUser } from '../src/domain/users.js';
+import { createWorkspace } from '../src/domain/workspace-defaults.js';
+import { importSubmitKey } from '../src/engine/import/run/executor.js';
+import { insertImportDefinition } from '../src/store/import-repo.js';
+import { insertImportRun } from '../src/store/import-run-repo.js';
+import type { Services } from '../src/services.js';
+import { pipeline } from 'node:stream/promises';
+import { writeBomCsv, writeSpecsCsv, writeSpecsXlsx } from './import-files.js';
+import { type CaseResult, report, runCase } from './measure.js';
+
+const XLSX_ROWS = 135_000;
+
+export async function benchImport(opts: { rows: number; keep: boolean; cases?: string[]; databaseUrl?: string }): Promise<void> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'plmx-bench-'));
+  const services = await openServices(loadConfig({ dataDir, databaseUrl: opts.databaseUrl, logLevel: 'silent' }));
+  const { store } = services;
+  console.log(`import benchmark: ${opts.rows.toLocaleString('en-US')} rows, data in ${dataDir}`);
+  const workspaceId = await createWorkspace(store, 'Bench', 1_000_000);
+  const userId = await createUser(store, { email: 'bench@plmx.dev', password: 'bench-password', fullName: 'Bench', workspaceIds: [workspaceId] });
+
+  let started = performance.now();
+  const files = { specs: path.join(dataDir, 'specs.csv'), bom: path.join(dataDir, 'bom.csv'), xlsx: path.join(dataDir, 'specs.xlsx') };
+  await writeSpecsCsv(files.specs, 'IMP', opts.rows);
+  await writeBomCsv(files.bom, 'IMP', opts.rows, opts.rows);
+  await writeSpecsXlsx(files.xlsx, 'XLS', XLSX_ROWS);
+  const mb = (f: string) => `${(fs.statSync(f).size / 1e6).toFixed(0)} MB`;
+  console.log(`files: ${((performance.now() - started) / 1000).toFixed(1)} s (specs.csv ${mb(files.specs)}, bom.csv ${mb(files.bom)}, specs.xlsx ${mb(files.xlsx)})`);
+
+  const runs = { specs: await prepare(services, workspaceId, userId, 'ITEM_SPECS', files.specs, 'CSV'),
+    bom: await prepare(services, workspaceId, userId, 'ITEM_BOM', files.bom, 'CSV'),
+    xlsx: await prepare(services, workspaceId, userId, 'ITEM_SPECS', files.xlsx, 'EXCEL_WORKSHEET') };
+  await closeServices(services);
+
+  const db = opts.databaseUrl ?? '';
+  const results: [string, CaseResult, CaseResult?][] = [];
+  const cases = [
+    ['specs', 'ITEM_SPECS csv', files.specs, 'csv', runs.specs],
+    ['bom', 'ITEM_BOM csv', files.bom, 'csv', runs.bom],
+    ['xlsx', 'ITEM_SPECS xlsx', files.xlsx, 'xlsx', runs.xlsx],
+  ] as const;
+  // the BOM file names the items the SPECS commit creates
+  const wanted = new Set(opts.cases ?? ['specs', 'bom', 'xlsx']);
+  if (wanted.has('bom')) wanted.add('specs');
+  for (const [id, name, file, type, run] of cases) {
+    if (!wanted.has(id)) continue;
+    started = performance.now();
+    const floor = await runCase('import-floor.ts', [dataDir, file, type, db]);
+    const preview = await runCase('import-engine.ts', [dataDir, run.preview, db]);
+    const commit = await runCase('import-engine.ts', [dataDir, run.commit, db]);
+    results.push([`floor: ${name} (read + bulk insert)`, floor], [`engine: ${name} preview`, preview, floor], [`engine: ${name} commit`, commit, floor]);
+    console.log(results.slice(-3).map(([label, r, f]) => report(label, r, f)).join('\n'));
+  }
+  if (!opts.keep) fs.rmSync(dataDir, { recursive: true, force: true });
+}
+
+/** A definition (CREATE, default options) and two CREATED runs of `file`: a preview and a commit. */
+async function prepare(services: Services, workspaceId: number, userId: number, resource: string, file: string, type: string) {
+  const { store, blobs } = services;
+  const guid = newGuid();
+  await insertImportDefinition(store, {
+    workspaceId, guid, number: await store.nextSequence(workspaceId, 'import-definition'), name: `${resource} ${type}`, description: null,
+    resource, mode: 'CREATE', options: '{}', creatorId: userId, createdAt: zulu(),
+  });
+  const def = await store.db.selectFrom('import_definitions').select('id').where('guid', '=', guid).executeTakeFirstOrThrow();
+  const run = async (number: number, commit: boolean) => {
+    const runGuid = newGuid();
+    const key = importSubmitKey(runGuid);
+    await pipeline(fs.createReadStream(file), blobs.createWriteStream(key));
+    const id = await insertImportRun(store, {
+      workspaceId, guid: runGuid, definitionId: def.id, number, commit, creatorId: userId, createdAt: zulu(),
+      submitFileType: type, submitWorksheetName: null, submitFileName: path.basename(file), submitBlobKey: key,
+    });
+    return String(id);
+  };
+  return { preview: await run(1, false), commit: await run(2, true) };
+}

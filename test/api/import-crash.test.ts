@@ -1,0 +1,423 @@
+/**
+ * The crash test of the Import Engine's all-or-nothing commit: plmx runs as a real child process
+ * (`node bin/plmx.js serve`), a committing ITEM_SPECS CREATE run of tens of thousands of rows is started
+ * through HTTP, and the child is killed with SIGKILL at different moments — while the file is staged,
+ * right after the commit transaction opened, inside it, later. After each kill the database is opened
+ * directly: the run's items (and revisions) are there either all or not at all, and "all" goes together
+ * with the run being COMPLETE. The server is then started again on the same data; the run is picked up
+ * and ends COMPLETE with every item exactly once.
+ *
+ * Which phase a kill hit is observed from outside, without hooks in plmx: the staging table
+ * `import_stage_<runId>` (its row count, and its indexes, built once every row is staged, just before the
+ * commit transaction), and an open write transaction (PostgreSQL: pg_stat_activity; SQLite: BEGIN
+ * IMMEDIATE is refused while another connection holds the write lock).
+ *
+ * Works on the embedded database and, with PLMX_DATABASE_URL, on a scratch PostgreSQL database.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import SqliteDatabase from 'better-sqlite3';
+import pg from 'pg';
+import { createUser } from '../../src/domain/users.js';
+import { createWorkspace } from '../../src/domain/workspace-defaults.js';
+import { Store } from '../../src/store/store.js';
+import { type ScratchDatabase, scratchDatabase } from '../helpers/database.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const EMAIL = 'crash@acme.test';
+const PASSWORD = 'kill dash nine';
+const PG = Boolean(process.env.PLMX_DATABASE_URL);
+/** Rows per run: enough for the commit transaction to take a few hundred ms or more. */
+const N = PG ? 20_000 : 40_000;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** One plmx child process; its output is kept for failure messages. */
+class Child {
+  readonly output: string[] = [];
+  readonly exited: Promise<number | string | null>;
+  base = '';
+  #proc: ChildProcess;
+
+  constructor(dataDir: string, databaseUrl: string | undefined, readonly label: string) {
+    const args = ['bin/plmx.js', 'serve', '--port', '0', '--host', '127.0.0.1', '--data', dataDir];
+    if (databaseUrl) args.push('--database-url', databaseUrl);
+    this.#proc = spawn(process.execPath, args, {
+      cwd: ROOT,
+      env: { ...process.env, PLMX_POLL_MS: '20', PLMX_MAX_RUN_ATTEMPTS: '50', PLMX_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const keep = (stream: string) => (chunk: Buffer) => this.output.push(`[${label} ${stream}] ${chunk.toString()}`);
+    this.#proc.stdout!.on('data', keep('out'));
+    this.#proc.stderr!.on('data', keep('err'));
+    this.exited = new Promise((resolve) => this.#proc.once('exit', (code, signal) => resolve(signal ?? code)));
+  }
+
+  get pid(): number {
+    return this.#proc.pid!;
+  }
+
+  /** Resolves with the base URL once the server prints its address. */
+  async listening(timeoutMs = 30_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    let dead = false;
+    void this.exited.then(() => (dead = true));
+    for (;;) {
+      const m = /listening on (http:\/\/\S+)\/v1/.exec(this.output.join(''));
+      if (m) return (this.base = m[1]);
+      if (dead) throw new Error(`plmx exited before listening:\n${this.output.join('')}`);
+      if (Date.now() > deadline) throw new Error(`plmx not listening after ${timeoutMs} ms:\n${this.output.join('')}`);
+      await sleep(25);
+    }
+  }
+
+  async kill9(): Promise<void> {
+    this.#proc.kill('SIGKILL');
+    assert.equal(await this.exited, 'SIGKILL');
+  }
+
+  async stop(): Promise<void> {
+    if (this.#proc.exitCode !== null || this.#proc.signalCode !== null) return;
+    this.#proc.kill('SIGTERM');
+    let timer: NodeJS.Timeout | undefined;
+    const code = await Promise.race([this.exited, new Promise((r) => (timer = setTimeout(r, 15_000, 'timeout')))]);
+    clearTimeout(timer);
+    if (code === 'timeout') await this.kill9();
+  }
+}
+
+/** Direct access to the database the children use, independent of plmx's own code. */
+interface Probe {
+  one<T = Record<string, unknown>>(sqlText: string, params?: unknown[]): Promise<T | undefined>;
+  /**
+   * Is another connection inside a write transaction right now? (PostgreSQL: a transaction with an xid
+   * that is idle or past its first statement, so not an autocommit statement such as CREATE INDEX;
+   * SQLite: the write lock is held.)
+   */
+  writeTransactionOpen(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+async function openProbe(dataDir: string, databaseUrl: string | undefined): Promise<Probe> {
+  if (databaseUrl) {
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    return {
+      async one(text, params = []) {
+        let i = 0;
+        return (await client.query(text.replace(/\?/g, () => `$${++i}`), params)).rows[0];
+      },
+      async writeTransactionOpen() {
+        const r = await client.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+           WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_xid IS NOT NULL
+             AND (state = 'idle in transaction' OR xact_start < query_start)`,
+        );
+        return r.rows[0].n > 0;
+      },
+      close: () => client.end(),
+    };
+  }
+  const db = new SqliteDatabase(path.join(dataDir, 'plmx.sqlite'));
+  db.pragma('busy_timeout = 0');
+  return {
+    async one(text, params = []) {
+      return db.prepare(text).get(...params) as never;
+    },
+    async writeTransactionOpen() {
+      try {
+        db.exec('BEGIN IMMEDIATE');
+      } catch (err) {
+        if ((err as { code?: string }).code === 'SQLITE_BUSY') return true;
+        throw err;
+      }
+      db.exec('ROLLBACK');
+      return false;
+    },
+    async close() {
+      db.close();
+    },
+  };
+}
+
+interface RunState {
+  id: number;
+  status: string;
+  attempts: number;
+  successCount: number;
+}
+
+interface StagingState {
+  exists: boolean;
+  rows: number;
+  /** indexes are built once every row is staged, just before the commit transaction */
+  indexes: number;
+}
+
+describe(`Import commit survives kill -9 (${PG ? 'PostgreSQL' : 'SQLite'})`, { timeout: 180_000 }, () => {
+  let dataDir = '';
+  let database: ScratchDatabase;
+  let child: Child | undefined;
+  let starts = 0;
+  let token = '';
+  let definitionGuid = '';
+
+  before(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'plmx-crash-'));
+    database = await scratchDatabase();
+    const store = await Store.open({ dataDir, databaseUrl: database.url });
+    try {
+      const ws = await createWorkspace(store, 'Crash Test', 1_000_000);
+      await createUser(store, { email: EMAIL, password: PASSWORD, fullName: 'Crash Tester', workspaceIds: [ws] });
+    } finally {
+      await store.close();
+    }
+  });
+
+  after(async () => {
+    await child?.stop();
+    await database?.drop();
+    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  /** The output of every child so far, for failure messages. */
+  const logs: string[] = [];
+  function withLogs(err: unknown): Error {
+    const e = err instanceof Error ? err : new Error(String(err));
+    e.message += `\n--- plmx output ---\n${[...logs, ...(child?.output ?? [])].join('').slice(-20_000)}`;
+    return e;
+  }
+
+  async function start(): Promise<void> {
+    if (child) logs.push(...child.output);
+    child = new Child(dataDir, database.url, `plmx#${++starts}`);
+    await child.listening();
+  }
+
+  async function http(method: string, url: string, body?: unknown): Promise<{ status: number; json: any; text: string }> {
+    const headers: Record<string, string> = {};
+    if (token) headers.arena_session_id = token;
+    let payload: RequestInit['body'];
+    if (body instanceof FormData) payload = body;
+    else if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+      payload = JSON.stringify(body);
+    }
+    const res = await fetch(`${child!.base}/v1${url}`, { method, headers, body: payload });
+    const text = await res.text();
+    return { status: res.status, json: text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : undefined, text };
+  }
+
+  function csvFor(prefix: string): string {
+    const lines = ['number,name,description'];
+    for (let i = 1; i <= N; i++) lines.push(`${prefix}${String(i).padStart(6, '0')},Crash ${prefix}${i},row ${i} of ${N}`);
+    return `${lines.join('\r\n')}\r\n`;
+  }
+
+  async function startRun(prefix: string): Promise<string> {
+    const form = new FormData();
+    form.append('commit', 'true');
+    form.append('submitContent', new Blob([csvFor(prefix)], { type: 'text/csv' }), `${prefix}.csv`);
+    const res = await http('POST', `/imports/${definitionGuid}/runs`, form);
+    assert.equal(res.status, 201, res.text);
+    assert.equal(res.json.commit, true);
+    return res.json.guid as string;
+  }
+
+  async function runState(probe: Probe, guid: string): Promise<RunState> {
+    const r = await probe.one<{ id: number; status: string; attempts: number; success_count: number }>(
+      'SELECT id, status, attempts, success_count FROM import_runs WHERE guid = ?', [guid],
+    );
+    assert.ok(r, `run ${guid} is in import_runs`);
+    return { id: Number(r.id), status: r.status, attempts: Number(r.attempts), successCount: Number(r.success_count) };
+  }
+
+  async function staging(probe: Probe, runId: number): Promise<StagingState> {
+    const table = `import_stage_${runId}`;
+    const exists = PG
+      ? await probe.one('SELECT 1 AS x FROM pg_tables WHERE tablename = ?', [table])
+      : await probe.one("SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = ?", [table]);
+    if (!exists) return { exists: false, rows: 0, indexes: 0 };
+    const indexes = PG
+      ? await probe.one<{ n: number }>('SELECT count(*) AS n FROM pg_indexes WHERE tablename = ?', [table])
+      : await probe.one<{ n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND tbl_name = ?", [table]);
+
+    let rows = 0;
+    try {
+      rows = Number((await probe.one<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))?.n ?? 0);
+    } catch {
+      return { exists: false, rows: 0, indexes: 0 }; // dropped between the statements
+    }
+    return { exists: true, rows, indexes: Number(indexes?.n ?? 0) };
+  }
+
+  /** The run's writes as the database holds them: items by number prefix, revisions by name prefix. */
+  async function written(probe: Probe, prefix: string) {
+    const items = await probe.one<{ n: number; distinct_n: number }>(
+      'SELECT count(*) AS n, count(DISTINCT number) AS distinct_n FROM items WHERE number LIKE ?', [`${prefix}%`],
+    );
+    const revisions = await probe.one<{ n: number }>('SELECT count(*) AS n FROM item_revisions WHERE name LIKE ?', [`Crash ${prefix}%`]);
+    const linked = await probe.one<{ n: number }>(
+      `SELECT count(*) AS n FROM items i JOIN item_revisions r ON r.id = i.working_rev_id AND r.item_id = i.id
+       WHERE i.number LIKE ? AND r.name LIKE ?`, [`${prefix}%`, `Crash ${prefix}%`],
+    );
+    return { items: Number(items!.n), distinctItems: Number(items!.distinct_n), revisions: Number(revisions!.n), linked: Number(linked!.n) };
+  }
+
+  type Moment = { name: string; phase: 'staging' | 'commit'; delayMs: number };
+
+  /**
+   * Waits for the moment in the current attempt of the run (a fresh staging table first, then the phase),
+   * sleeps, and kills the child; says what it saw just before the kill.
+   */
+  async function killAt(probe: Probe, guid: string, moment: Moment) {
+    const deadline = Date.now() + 60_000;
+    let fresh = false;
+    let inTransaction = false;
+    let st: StagingState = { exists: false, rows: 0, indexes: 0 };
+    let run = await runState(probe, guid);
+    for (;;) {
+      if (Date.now() > deadline) throw new Error(`${moment.name}: not reached in 60 s (run ${run.status}, staging ${JSON.stringify(st)})`);
+      run = await runState(probe, guid);
+      if (run.status === 'COMPLETE' || run.status === 'ERROR') break; // too late: the kill lands after the run
+      if (run.status === 'RUNNING') {
+        st = await staging(probe, run.id);
+        // a staging table left by the killed attempt is dropped and filled again: wait for that first
+        if (!st.exists || st.indexes === 0 || st.rows < N) fresh = true;
+        if (fresh && moment.phase === 'staging' && st.exists && st.rows > 0 && st.indexes === 0) break;
+        if (fresh && moment.phase === 'commit' && st.indexes > 0 && st.rows === N && (await probe.writeTransactionOpen())) {
+          if (PG) {
+            inTransaction = true;
+            break;
+          }
+          // SQLite's write lock is also held while each staging index is built: the commit transaction is
+          // the one that holds it across 50 ms with no new index appearing
+          await sleep(50);
+          const again = await staging(probe, run.id);
+          if (again.indexes === st.indexes && (await probe.writeTransactionOpen())) {
+            inTransaction = true;
+            break;
+          }
+        }
+      }
+      await sleep(moment.phase === 'staging' ? 2 : 5);
+    }
+    if (moment.delayMs > 0) await sleep(moment.delayMs);
+    if (inTransaction) inTransaction = await probe.writeTransactionOpen();
+    const before = await runState(probe, guid);
+    await child!.kill9();
+    return { staging: st, inTransaction, statusBeforeKill: before.status };
+  }
+
+  it(`rolls back or keeps a whole ${N.toLocaleString('en-US')}-row commit, and finishes it after a restart`, async () => {
+    const t0 = performance.now();
+    try {
+      await start();
+      const login = await http('POST', '/login', { email: EMAIL, password: PASSWORD });
+      assert.equal(login.status, 200, login.text);
+      token = login.json.arenaSessionId;
+      const def = await http('POST', '/imports', { name: 'Crash', resource: 'ITEM_SPECS', mode: 'CREATE' });
+      assert.equal(def.status, 201, def.text);
+      definitionGuid = def.json.guid;
+
+      const moments: Moment[] = [
+        { name: 'while staging the file', phase: 'staging', delayMs: 0 },
+        { name: 'as the commit transaction opens', phase: 'commit', delayMs: 0 },
+        { name: '150 ms into the commit', phase: 'commit', delayMs: 150 },
+        { name: '350 ms into the commit', phase: 'commit', delayMs: 350 },
+        { name: '800 ms into the commit', phase: 'commit', delayMs: 800 },
+        { name: '2 s into the commit (usually after it)', phase: 'commit', delayMs: 2000 },
+      ];
+      const runs: { guid: string; prefix: string }[] = [];
+      let current: { guid: string; prefix: string } | undefined;
+      let killsInsideCommit = 0;
+      const seen: string[] = [];
+
+      for (const moment of moments) {
+        if (!current) {
+          current = { prefix: `K${runs.length + 1}-`, guid: '' };
+          current.guid = await startRun(current.prefix);
+          runs.push(current);
+        }
+        const probe = await openProbe(dataDir, database.url);
+        let saw;
+        try {
+          saw = await killAt(probe, current.guid, moment);
+        } finally {
+          await probe.close();
+        }
+
+        // the database right after the kill, through a fresh connection
+        const check = await openProbe(dataDir, database.url);
+        try {
+          const w = await written(check, current.prefix);
+          const run = await runState(check, current.guid);
+          seen.push(`${moment.name}: staging ${JSON.stringify(saw.staging)}, write transaction open ${saw.inTransaction}, ` +
+            `run ${saw.statusBeforeKill} -> ${run.status}, items ${w.items}, revisions ${w.revisions}`);
+          assert.ok(w.items === 0 || w.items === N, `items after a kill ${moment.name}: ${w.items} (0 or ${N})`);
+          assert.equal(w.revisions, w.items, `revisions after a kill ${moment.name}`);
+          assert.equal(w.distinctItems, w.items);
+          assert.equal(w.linked, w.items, 'every item points at its own working revision');
+          if (w.items === N) {
+            assert.equal(run.status, 'COMPLETE', 'the writes and the COMPLETE status commit together');
+            assert.equal(run.successCount, N);
+            current = undefined; // done: the next moment needs a new run
+          } else {
+            assert.equal(run.status, 'RUNNING', 'an interrupted run is neither COMPLETE nor ERROR');
+            if (saw.inTransaction) killsInsideCommit++;
+          }
+        } finally {
+          await check.close();
+        }
+        await start(); // picks the run up again (or has nothing to do)
+      }
+
+      // the last run ends COMPLETE on the restarted server; every run wrote each of its items once
+      for (const r of runs) {
+        const deadline = Date.now() + 60_000;
+        let res;
+        for (;;) {
+          res = await http('GET', `/imports/${definitionGuid}/runs/${r.guid}`);
+          assert.equal(res.status, 200, res.text);
+          if (!['CREATED', 'RUNNING'].includes(res.json.status)) break;
+          assert.ok(Date.now() < deadline, `run ${r.guid} still ${res.json.status}`);
+          await sleep(100);
+        }
+        assert.equal(res.json.status, 'COMPLETE', res.text);
+        assert.deepEqual([res.json.totalCount, res.json.successCount, res.json.errorCount], [N, N, 0]);
+        const probe = await openProbe(dataDir, database.url);
+        try {
+          const w = await written(probe, r.prefix);
+          assert.deepEqual(w, { items: N, distinctItems: N, revisions: N, linked: N });
+        } finally {
+          await probe.close();
+        }
+        const result = await http('GET', `/imports/${definitionGuid}/runs/${r.guid}/resultContent`);
+        assert.equal(result.status, 200);
+        const lines = result.text.trimEnd().split('\r\n');
+        assert.equal(lines.length, N + 1);
+        assert.ok(lines.slice(1).every((l) => l.includes(',SUCCESS,')), 'every row SUCCESS');
+      }
+      // every run is COMPLETE: none left its staging table behind
+      const probe = await openProbe(dataDir, database.url);
+      try {
+        const left = PG
+          ? await probe.one<{ n: number }>("SELECT count(*) AS n FROM pg_tables WHERE tablename LIKE 'import_stage_%'")
+          : await probe.one<{ n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name LIKE 'import_stage_%'");
+        assert.equal(Number(left!.n), 0, 'staging tables are dropped');
+      } finally {
+        await probe.close();
+      }
+      assert.ok(killsInsideCommit >= 1, `no kill landed inside the commit transaction:\n${seen.join('\n')}`);
+      console.log(`    # ${seen.join('\n    # ')}`);
+      console.log(`    # ${runs.length} run(s) of ${N} rows, ${starts} server starts, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    } catch (err) {
+      throw withLogs(err);
+    }
+  });
+});
