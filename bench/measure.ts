@@ -4,9 +4,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+const PLMX_NODE_FLAGS = ['--max-semi-space-size=32'];
 
+/** The node flags plmx runs with (bin/plmx.js, npm start), then BENCH_NODE_ARGS. */
 function nodeArgs(): string[] {
-  return (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  return [...PLMX_NODE_FLAGS, ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)];
 }
 
 export interface CaseResult {

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { type ImportClient, csvRows, importClient } from '../helpers/imports.js';
-import { type TestServer, startTestServer, waitForRun } from '../helpers/server.js';
-import { readZip } from '../helpers/zip.js';
+import { type ImportClient, csvRows, exportEntries, importClient } from '../helpers/imports.js';
+import { type TestServer, startTestServer } from '../helpers/server.js';
 
 describe('Import Engine: FILE_SUMMARY and ITEM_FILES runs through HTTP', () => {
   let server: TestServer;
@@ -310,18 +309,9 @@ describe('Import Engine: FILE_SUMMARY and ITEM_FILES runs through HTTP', () => {
   });
 
   it('round trip: a FILES csv export imported back with ITEM_FILES EDIT succeeds on every row and changes nothing', async () => {
-    const exp = await server.request('POST', '/v1/exports', {
-      token: alice,
-      body: { name: 'files round trip', world: 'ITEMS', options: { exportViews: ['FILES'], format: 'csv', revisionStatus: 'WORKING', fileContent: { item: 'PRIMARY' } },
-        criteria: [[{ attribute: 'number', operator: 'CONTAINS', value: '0' }]] },
+    const entries = await exportEntries(server, alice, 'files round trip', {
+      exportViews: ['FILES'], format: 'csv', revisionStatus: 'WORKING', fileContent: { item: 'PRIMARY' },
     });
-    assert.equal(exp.status, 201, JSON.stringify(exp.json));
-    const started = await server.request('POST', `/v1/exports/${exp.json.guid}/runs`, { token: alice, body: {} });
-    assert.equal(started.status, 201, JSON.stringify(started.json));
-    const done = await waitForRun(server, `/v1/exports/${exp.json.guid}/runs/${started.json.guid}`, alice);
-    assert.equal(done.json.status, 'COMPLETE', JSON.stringify(done.json));
-    const zip = await server.request('GET', `/v1/exports/${exp.json.guid}/runs/${started.json.guid}/files/${done.json.files[0].guid}/content`, { token: alice });
-    const entries = await readZip(zip.raw);
     const name = [...entries.keys()].find((n) => /^FILES\.csv$/i.test(n))!;
     assert.ok(name, [...entries.keys()].join(', '));
     const csv = entries.get(name)!;

@@ -1,40 +1,12 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { parse } from 'csv-parse/sync';
 import { sql } from 'kysely';
 import { executeImportRun } from '../../src/engine/import/run/executor.js';
+import { csvRows, exportEntries, multipart } from '../helpers/imports.js';
 import { type TestServer, startTestServer, waitForRun } from '../helpers/server.js';
-import { readZip } from '../helpers/zip.js';
 
 const BAD_GUID = 'L3N6PX663K3K3HOBOOT0';
 const MAX_UPLOAD = 64 * 1024;
-
-interface Part {
-  name: string;
-  filename?: string;
-  contentType?: string;
-  data: string | Buffer;
-}
-
-/** A multipart/form-data body built by hand: boundary, part headers, CRLFs. */
-function multipart(parts: Part[]): { body: Buffer; headers: Record<string, string> } {
-  const boundary = `----plmx${randomBytes(8).toString('hex')}`;
-  const chunks: Buffer[] = [];
-  for (const p of parts) {
-    let head = `--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"`;
-    if (p.filename !== undefined) head += `; filename="${p.filename}"`;
-    head += '\r\n';
-    if (p.contentType) head += `Content-Type: ${p.contentType}\r\n`;
-    chunks.push(Buffer.from(`${head}\r\n`), Buffer.isBuffer(p.data) ? p.data : Buffer.from(p.data), Buffer.from('\r\n'));
-  }
-  chunks.push(Buffer.from(`--${boundary}--\r\n`));
-  return { body: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
-}
-
-function csvRows(raw: Buffer): Record<string, string>[] {
-  return parse(raw, { columns: true, bom: true }) as Record<string, string>[];
-}
 
 describe('Import Engine runs through HTTP', () => {
   let server: TestServer;
@@ -387,19 +359,7 @@ describe('Import Engine runs through HTTP', () => {
   });
 
   it('round trip: a SPECS csv export imported back with ITEM_SPECS EDIT succeeds on every row and changes nothing', async () => {
-    const exp = await server.request('POST', '/v1/exports', {
-      token: alice,
-      body: { name: 'round trip', world: 'ITEMS', options: { exportViews: ['SPECS'], format: 'csv', revisionStatus: 'WORKING' },
-        criteria: [[{ attribute: 'number', operator: 'CONTAINS', value: '0' }]] },
-    });
-    assert.equal(exp.status, 201, JSON.stringify(exp.json));
-    const started = await server.request('POST', `/v1/exports/${exp.json.guid}/runs`, { token: alice, body: {} });
-    assert.equal(started.status, 201, JSON.stringify(started.json));
-    const done = await waitForRun(server, `/v1/exports/${exp.json.guid}/runs/${started.json.guid}`, alice);
-    assert.equal(done.json.status, 'COMPLETE', JSON.stringify(done.json));
-    const file = done.json.files[0];
-    const zip = await server.request('GET', `/v1/exports/${exp.json.guid}/runs/${started.json.guid}/files/${file.guid}/content`, { token: alice });
-    const entries = await readZip(zip.raw);
+    const entries = await exportEntries(server, alice, 'round trip', { exportViews: ['SPECS'], format: 'csv', revisionStatus: 'WORKING' });
     const specsName = [...entries.keys()].find((n) => /specs/i.test(n))!;
     assert.ok(specsName, [...entries.keys()].join(', '));
     const specs = entries.get(specsName)!;

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { parse } from 'csv-parse/sync';
 import { type TestServer, waitForRun } from './server.js';
+import { readZip } from './zip.js';
 
 export interface Part {
   name: string;
@@ -66,4 +67,23 @@ export function importClient(server: TestServer, token: string): ImportClient {
       return res.raw;
     },
   };
+}
+
+/**
+ * Defines an ITEMS export of the items whose number contains a 0, runs it and returns the entries of its
+ * zip (for round trips: export, then import back).
+ */
+export async function exportEntries(server: TestServer, token: string, name: string, options: Record<string, unknown>): Promise<Map<string, Buffer>> {
+  const exp = await server.request('POST', '/v1/exports', {
+    token,
+    body: { name, world: 'ITEMS', options, criteria: [[{ attribute: 'number', operator: 'CONTAINS', value: '0' }]] },
+  });
+  assert.equal(exp.status, 201, JSON.stringify(exp.json));
+  const started = await server.request('POST', `/v1/exports/${exp.json.guid}/runs`, { token, body: {} });
+  assert.equal(started.status, 201, JSON.stringify(started.json));
+  const done = await waitForRun(server, `/v1/exports/${exp.json.guid}/runs/${started.json.guid}`, token);
+  assert.equal(done.json.status, 'COMPLETE', JSON.stringify(done.json));
+  const zip = await server.request('GET', `/v1/exports/${exp.json.guid}/runs/${started.json.guid}/files/${done.json.files[0].guid}/content`, { token });
+  assert.equal(zip.status, 200);
+  return readZip(zip.raw);
 }

@@ -4,7 +4,7 @@
  * (made from the latest one when the item has none, and only when a value really changes); OVERWRITE is
  * EDIT for existing items and CREATE for the others; DELETE removes never-released, unused items.
  */
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { AttributeDef } from '../../../domain/item-json.js';
 import { attrsChange, customAttributeNames, customValue, mergeAttrs } from './custom.js';
 import { FREE_TEXT, assignGeneratedNumbers, numberPrefix } from './numbering.js';
@@ -205,8 +205,10 @@ export function itemSpecsHandler(customAttrs: AttributeDef[]): ResourceHandler {
       const dkey = sql.raw(sawGuid ? 'dkey' : 'key');
       await fail(
         ROW.DUPLICATE_ROW,
-        concat(`The item '`, sql`coalesce(key, guid)`, `' is already on row `, sql`(SELECT min(t2.row_no) FROM ${T} t2 WHERE t2.${dkey} = ${T}.${dkey})`, `; an item can appear once per file.`),
-        sql`EXISTS (SELECT 1 FROM ${T} t2 WHERE t2.${dkey} = ${T}.${dkey} AND t2.row_no < ${T}.row_no)`,
+        concat(`The item '`, sql`coalesce(key, guid)`, `' is already on row `, sql`(SELECT min(t2.row_no) FROM ${T} t2 WHERE t2.${dkey} = ${T}.${dkey} AND t2.err_code IS NULL)`, `; an item can appear once per file.`),
+        // the keys seen twice first (one pass over the index, usually none), then their later rows
+        sql`${dkey} IN (SELECT t2.${dkey} FROM ${T} t2 WHERE t2.err_code IS NULL GROUP BY t2.${dkey} HAVING count(*) > 1)
+          AND row_no > (SELECT min(t2.row_no) FROM ${T} t2 WHERE t2.${dkey} = ${T}.${dkey} AND t2.err_code IS NULL)`,
       );
       const notFound = concat(`Column 'number': no item has the number '`, sql`key`, `'.`);
       switch (ctx.mode) {
@@ -242,16 +244,18 @@ export function itemSpecsHandler(customAttrs: AttributeDef[]): ResourceHandler {
 
     async apply(db, ctx) {
       if (ctx.mode === 'DELETE') return applyDelete(db, ctx);
-      await applyCreate(db, ctx);
-      await applyEdit(db, ctx);
+      if (ctx.mode !== 'EDIT') await applyCreate(db, ctx);
+      if (ctx.mode !== 'CREATE') await applyEdit(db, ctx);
     },
   };
 }
 
 /**
- * New items and their WORKING revisions: items by number, revisions joined to them by number, then the
- * items pointed at the revisions made here (ids above the highest before), with no pass over the staging
- * table beyond the two reads — unless addToChange needs each row's item id.
+ * New items and their WORKING revisions, with no pass over the staging table beyond reading it (unless
+ * addToChange needs each row's item id). SQLite has one writer, so ids above the current maxima are free:
+ * item and revision ids are those maxima plus the row number, and items point at their revisions as they
+ * are inserted. PostgreSQL takes ids from its sequences: revisions are joined to the new items by number,
+ * then the items pointed at the revisions made here (ids above the highest before).
  */
 async function applyCreate(db: Kysely<DB>, ctx: RunContext): Promise<void> {
   const T = ctx.staging.table;
@@ -261,20 +265,30 @@ async function applyCreate(db: Kysely<DB>, ctx: RunContext): Promise<void> {
   const phase = await sql<{ id: number }>`SELECT id FROM lifecycle_phases WHERE workspace_id = ${ws} AND stage = 'UNRELEASED' AND active = 1
     ORDER BY display_order, id LIMIT 1`.execute(db);
   const defaultPhase = phase.rows[0]?.id ?? null;
-  const before = await sql<{ m: number | null }>`SELECT max(id) AS m FROM item_revisions`.execute(db);
-  const maxRevBefore = Number(before.rows[0]?.m ?? 0);
-  await sql`INSERT INTO items (workspace_id, number, latest_rev_id, working_rev_id, created_at)
-    SELECT ${ws}, s.key, NULL, NULL, ${ctx.now} FROM ${T} s WHERE ${creating} ORDER BY s.row_no`.execute(db);
-  await sql`INSERT INTO item_revisions (workspace_id, item_id, guid, revision_number, revision_status, name, description, category_id,
+  const max = await sql<{ i: number | null; r: number | null }>`SELECT (SELECT max(id) FROM items) AS i, (SELECT max(id) FROM item_revisions) AS r`.execute(db);
+  const maxItem = Number(max.rows[0]?.i ?? 0);
+  const maxRev = Number(max.rows[0]?.r ?? 0);
+  const columns = sql`workspace_id, item_id, guid, revision_number, revision_status, name, description, category_id,
       lifecycle_phase_id, uom, procurement_type, owner_id, creator_id, created_at, effective_at, superseded_at, deviated, shared,
       modified_bom, modified_files, modified_sourcing, modified_specs, modified_costing, production_cost, prototype_cost, target_cost,
-      target_price, standard_cost, change_id, attrs)
-    SELECT ${ws}, i.id, ${guidSql(ctx.dialect, sql`s.row_no`)}, NULL, 'WORKING', s.name, s.description, s.cat_id, coalesce(s.lc_id, ${defaultPhase}), s.uom, s.proc,
-      coalesce(s.owner_id, ${ctx.creatorId}), ${ctx.creatorId}, ${ctx.now}, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, s.production_cost, s.prototype_cost,
-      s.target_cost, s.target_price, s.standard_cost, NULL, s.attrs
-    FROM ${T} s JOIN items i ON i.workspace_id = ${ws} AND i.number = s.key WHERE ${creating} ORDER BY s.row_no`.execute(db);
-  await sql`UPDATE items SET latest_rev_id = n.id, working_rev_id = n.id
-    FROM (SELECT id, item_id FROM item_revisions WHERE id > ${maxRevBefore}) n WHERE items.id = n.item_id`.execute(db);
+      target_price, standard_cost, change_id, attrs`;
+  const values = (itemId: RawBuilder<unknown>) => sql`${ws}, ${itemId}, ${guidSql(ctx.dialect, sql`s.row_no`)}, NULL, 'WORKING', s.name, s.description,
+      s.cat_id, coalesce(s.lc_id, ${defaultPhase}), s.uom, s.proc, coalesce(s.owner_id, ${ctx.creatorId}), ${ctx.creatorId}, ${ctx.now}, NULL, NULL,
+      0, 0, 0, 0, 0, 0, 0, s.production_cost, s.prototype_cost, s.target_cost, s.target_price, s.standard_cost, NULL, s.attrs`;
+  if (ctx.dialect === 'sqlite') {
+    const rev = sql`${maxRev} + s.row_no`;
+    await sql`INSERT INTO items (id, workspace_id, number, latest_rev_id, working_rev_id, created_at)
+      SELECT ${maxItem} + s.row_no, ${ws}, s.key, ${rev}, ${rev}, ${ctx.now} FROM ${T} s WHERE ${creating} ORDER BY s.row_no`.execute(db);
+    await sql`INSERT INTO item_revisions (id, ${columns}) SELECT ${rev}, ${values(sql`${maxItem} + s.row_no`)}
+      FROM ${T} s WHERE ${creating} ORDER BY s.row_no`.execute(db);
+  } else {
+    await sql`INSERT INTO items (workspace_id, number, latest_rev_id, working_rev_id, created_at)
+      SELECT ${ws}, s.key, NULL, NULL, ${ctx.now} FROM ${T} s WHERE ${creating} ORDER BY s.row_no`.execute(db);
+    await sql`INSERT INTO item_revisions (${columns}) SELECT ${values(sql`i.id`)}
+      FROM ${T} s JOIN items i ON i.workspace_id = ${ws} AND i.number = s.key WHERE ${creating} ORDER BY s.row_no`.execute(db);
+    await sql`UPDATE items SET latest_rev_id = n.id, working_rev_id = n.id
+      FROM (SELECT id, item_id FROM item_revisions WHERE id > ${maxRev}) n WHERE items.id = n.item_id`.execute(db);
+  }
   if (ctx.addsToChange) {
     await sql`UPDATE ${T} SET item_id = (SELECT i.id FROM items i WHERE i.workspace_id = ${ws} AND i.number = ${T}.key)
       WHERE err_code IS NULL AND action = 'CREATE'`.execute(db);
