@@ -18,9 +18,9 @@ import { report, runCase } from './measure.js';
 
 const ALL_ITEMS = [[{ attribute: 'number', operator: 'CONTAINS', value: '-' }]];
 
-export async function benchExport(opts: { items: number; keep: boolean }): Promise<void> {
+export async function benchExport(opts: { items: number; keep: boolean; databaseUrl?: string }): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'plmx-bench-'));
-  const services = await openServices(loadConfig({ dataDir, logLevel: 'silent' }));
+  const services = await openServices(loadConfig({ dataDir, databaseUrl: opts.databaseUrl, logLevel: 'silent' }));
   const { store } = services;
   console.log(`export benchmark: ${opts.items.toLocaleString('en-US')} items, data in ${dataDir}`);
   const workspaceId = await createWorkspace(store, 'Bench', 1_000_000);
@@ -53,12 +53,17 @@ export async function benchExport(opts: { items: number; keep: boolean }): Promi
   await closeServices(services);
 
   const out = (name: string) => path.join(dataDir, `${name}.zip`);
-  const specsFloor = await runCase('export-floor.ts', [dataDir, 'SPECS', out('floor-specs')]);
-  const specs = await runCase('export-engine.ts', [dataDir, specsRun]);
-  const fullFloor = await runCase('export-floor.ts', [dataDir, 'SPECS,BOM,SOURCING,FILES', out('floor-full')]);
-  const full = await runCase('export-engine.ts', [dataDir, fullRun]);
+  const db = opts.databaseUrl ?? '';
+  // SQLite: plain SQL -> csv -> zip; PostgreSQL: psql's \copy of the same queries to csv files
+  const floor = (views: string, name: string) => db
+    ? runCase('psql-floor.ts', ['export', db, views, fs.mkdtempSync(path.join(dataDir, 'floor-'))])
+    : runCase('export-floor.ts', [dataDir, views, out(name)]);
+  const specsFloor = await floor('SPECS', 'floor-specs');
+  const specs = await runCase('export-engine.ts', [dataDir, specsRun, db]);
+  const fullFloor = await floor('SPECS,BOM,SOURCING,FILES', 'floor-full');
+  const full = await runCase('export-engine.ts', [dataDir, fullRun, db]);
 
-  console.log(report('floor: SPECS (SQL -> csv -> zip)', specsFloor));
+  console.log(report(`floor: SPECS (${db ? 'psql \\copy' : 'SQL -> csv -> zip'})`, specsFloor));
   console.log(report('engine: SPECS', specs, specsFloor));
   console.log(report('floor: SPECS+BOM+SOURCING+FILES', fullFloor));
   console.log(report('engine: SPECS+BOM(FULL)+SOURCING+FILES', full, fullFloor));

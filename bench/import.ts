@@ -58,17 +58,28 @@ export async function benchImport(opts: { rows: number; keep: boolean; cases?: s
   for (const [id, name, file, type, run] of cases) {
     if (!wanted.has(id)) continue;
     started = performance.now();
-    const floor = await runCase('import-floor.ts', [dataDir, file, type, db]);
+    // on PostgreSQL the floor of a CSV is psql's \copy of the same file
+    const floor = db && type === 'csv'
+      ? await runCase('psql-floor.ts', ['import', db, file, String(headerWidth(file))])
+      : await runCase('import-floor.ts', [dataDir, file, type, db]);
     const preview = await runCase('import-engine.ts', [dataDir, run.preview, db]);
     const commit = await runCase('import-engine.ts', [dataDir, run.commit, db]);
-    results.push([`floor: ${name} (read + bulk insert)`, floor], [`engine: ${name} preview`, preview, floor], [`engine: ${name} commit`, commit, floor]);
+    results.push([`floor: ${name} (${db && type === 'csv' ? 'psql \\copy' : 'read + bulk insert'})`, floor], [`engine: ${name} preview`, preview, floor], [`engine: ${name} commit`, commit, floor]);
     console.log(results.slice(-3).map(([label, r, f]) => report(label, r, f)).join('\n'));
   }
   if (!opts.keep) fs.rmSync(dataDir, { recursive: true, force: true });
 }
 
+function headerWidth(file: string): number {
+  const fd = fs.openSync(file, 'r');
+  const buf = Buffer.alloc(4096);
+  const n = fs.readSync(fd, buf);
+  fs.closeSync(fd);
+  return buf.subarray(0, n).toString('utf8').split('\n')[0].split(',').length;
+}
+
 /** A definition (CREATE, default options) and two CREATED runs of `file`: a preview and a commit. */
-async function prepare(services: Services, workspaceId: number, userId: number, resource: string, file: string, type: string) {
+export async function prepare(services: Services, workspaceId: number, userId: number, resource: string, file: string, type: string) {
   const { store, blobs } = services;
   const guid = newGuid();
   await insertImportDefinition(store, {

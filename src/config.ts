@@ -8,8 +8,14 @@ export interface Config {
   port: number;
   /** directory of the embedded database and the local blob store */
   dataDir: string;
-  /** postgres://… switches the store (and later the run queue and blobs) to PostgreSQL */
+  /** postgres://… switches the store, the run queue and the blobs to PostgreSQL */
   databaseUrl?: string;
+  /** api: serves HTTP and sends runs; worker: executes runs, no HTTP; all: both (PostgreSQL only for api/worker) */
+  role: 'api' | 'worker' | 'all';
+  /** embedded (in-process, over the runs tables) or pg-boss (PostgreSQL, any number of processes) */
+  queue: 'embedded' | 'pg-boss';
+  /** seconds without a heartbeat after which a worker's run is taken over by another worker (pg-boss queue) */
+  leaseSeconds: number;
   /** base URL used in `url.api` / `url.app` fields of responses */
   publicUrl?: string;
   /** Arena's production export limits (20,000 items, 5,000 with BOM/FILES, one run at a time) */
@@ -44,6 +50,12 @@ function num(v: string | undefined, fallback: number): number {
   return n;
 }
 
+function choice<T extends string>(v: string | undefined, values: readonly T[], fallback: T): T {
+  if (v === undefined || v === '') return fallback;
+  if (!(values as readonly string[]).includes(v)) throw new Error(`not one of ${values.join(', ')}: ${v}`);
+  return v as T;
+}
+
 function bool(v: string | undefined, fallback: boolean): boolean {
   if (v === undefined || v === '') return fallback;
   return /^(1|true|yes|on)$/i.test(v);
@@ -55,6 +67,9 @@ export function loadConfig(flags: Partial<Config> = {}): Config {
     port: num(env.PLMX_PORT ?? env.PORT, 8080),
     dataDir: path.resolve(env.PLMX_DATA_DIR ?? './data'),
     databaseUrl: env.PLMX_DATABASE_URL || undefined,
+    role: choice(env.PLMX_ROLE, ['api', 'worker', 'all'] as const, 'all'),
+    queue: choice(env.PLMX_QUEUE, ['embedded', 'pg-boss'] as const, env.PLMX_DATABASE_URL ? 'pg-boss' : 'embedded'),
+    leaseSeconds: num(env.PLMX_LEASE_SECONDS, 30),
     publicUrl: env.PLMX_PUBLIC_URL || undefined,
     arenaLimits: bool(env.PLMX_ARENA_LIMITS, false),
     retentionDays: num(env.PLMX_RETENTION_DAYS, 60),
@@ -70,5 +85,9 @@ export function loadConfig(flags: Partial<Config> = {}): Config {
   };
   for (const [k, v] of Object.entries(flags)) if (v !== undefined) (config as unknown as Record<string, unknown>)[k] = v;
   if (flags.dataDir) config.dataDir = path.resolve(flags.dataDir);
+  // a PostgreSQL URL given as a flag brings the PostgreSQL queue with it, unless the queue is chosen too
+  if (flags.databaseUrl && flags.queue === undefined && !env.PLMX_QUEUE) config.queue = 'pg-boss';
+  if (config.queue === 'pg-boss' && !config.databaseUrl) throw new Error('the pg-boss run queue needs PostgreSQL (PLMX_DATABASE_URL or --database-url)');
+  if (config.role !== 'all' && config.queue !== 'pg-boss') throw new Error(`--role ${config.role} needs PostgreSQL: api and worker processes share runs through the pg-boss queue`);
   return Object.freeze(config);
 }

@@ -2,7 +2,8 @@ import type { Readable, Writable } from 'node:stream';
 
 /**
  * Where uploads, run results and file contents live. Keys are opaque strings the caller makes unique.
- * Implementations: `DirectoryBlobStore` (local directory, the embedded default).
+ * Implementations: `DirectoryBlobStore` (local directory, with the embedded database) and `PgBlobStore`
+ * (chunked rows in PostgreSQL, whenever the store is PostgreSQL, so every host of a cluster sees every blob).
  */
 export interface BlobStore {
   /** A stream that stores what is written to it under `key`; the blob appears only once the stream finishes. */

@@ -41,9 +41,11 @@ program
   .option('--arena-limits', "enforce Arena's export limits (20,000 items; 5,000 with BOM/FILES; one run at a time)")
   .option('--retention-days <days>', 'days export and import run results are kept (default 60)', (v) => Number(v))
   .option('--demo', 'create and seed a demo workspace and user on first start')
+  .addOption(new Option('--role <role>', 'api: HTTP only; worker: runs only; all: both (env PLMX_ROLE, default all; api and worker need PostgreSQL)')
+    .choices(['api', 'worker', 'all']))
   .action(async (opts) => {
     const config = configFrom(opts, {
-      port: opts.port, host: opts.host, arenaLimits: opts.arenaLimits, retentionDays: opts.retentionDays,
+      port: opts.port, host: opts.host, arenaLimits: opts.arenaLimits, retentionDays: opts.retentionDays, role: opts.role,
     });
     await serve(config, { demo: Boolean(opts.demo) });
   });

@@ -10,21 +10,28 @@ import type { Services } from '../services.js';
 
 export const DEMO = { email: 'demo@plmx.dev', password: 'plmx-demo', name: 'Demo User', workspace: 'Demo Workspace' };
 
-/** Serves the API until SIGINT/SIGTERM, then stops taking runs, finishes the ones in hand and exits. */
+/**
+ * Serves the API (role api or all) and executes runs (role worker or all) until SIGINT/SIGTERM; then it
+ * stops taking runs, lets the ones in hand finish (or hands them back to other workers) and exits.
+ */
 export async function serve(config: Config, opts: { demo: boolean }): Promise<void> {
   const services = await openServices(config);
   if (opts.demo) await ensureDemo(services);
-  const app = buildApp(services);
   await services.queue.start();
-  const sweep = startRetentionSweep(services);
-  const address = await app.listen({ port: config.port, host: config.host });
-  console.log(`plmx listening on ${address}/v1 (${config.databaseUrl ? 'PostgreSQL' : `embedded database in ${config.dataDir}`})`);
-  if (opts.demo) console.log(`demo login: email ${DEMO.email}  password ${DEMO.password}`);
+  const sweep = config.role === 'api' ? undefined : startRetentionSweep(services);
+  const app = config.role === 'worker' ? undefined : buildApp(services);
+  if (app) {
+    const address = await app.listen({ port: config.port, host: config.host });
+    console.log(`plmx listening on ${address}/v1 (${config.databaseUrl ? 'PostgreSQL' : `embedded database in ${config.dataDir}`})`);
+    if (opts.demo) console.log(`demo login: email ${DEMO.email}  password ${DEMO.password}`);
+  } else {
+    console.log(`plmx worker ready (PostgreSQL, pid ${process.pid})`);
+  }
 
   const shutdown = async (signal: string) => {
     console.log(`${signal}: shutting down`);
     clearInterval(sweep);
-    await app.close();
+    await app?.close();
     await closeServices(services);
     process.exit(0);
   };

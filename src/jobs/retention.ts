@@ -11,7 +11,6 @@
  *   dropping its table) are dropped.
  */
 import { addDays, zulu } from '../domain/time.js';
-import { importErrorKey, importResultKey } from '../engine/import/run/executor.js';
 import { expiredFiles, markPurged } from '../store/export-repo.js';
 import { clearImportRunBlobs, dropStaleStagingTables, markExpiredImportRunsPurged, purgedImportRunsWithBlobs } from '../store/import-run-repo.js';
 import type { Services } from '../services.js';
@@ -47,7 +46,7 @@ export async function sweepExpiredImportRuns({ store, blobs, config }: Services)
     const runs = await purgedImportRunsWithBlobs(store);
     if (runs.length === 0) return purged;
     for (const r of runs) {
-      const keys = new Set([r.submit_blob_key, r.result_blob_key, r.error_blob_key, importResultKey(r.guid), importErrorKey(r.guid)]);
+      const keys = new Set([r.submit_blob_key, r.result_blob_key, r.error_blob_key]);
       for (const key of keys) if (key) await blobs.delete(key); // idempotent; a failure leaves the run for the next sweep
       await clearImportRunBlobs(store, r.id);
     }

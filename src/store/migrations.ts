@@ -188,6 +188,45 @@ async function upImports(db: Kysely<any>, dialect: Dialect): Promise<void> {
   await db.schema.createIndex('import_run_changes_pk').ifNotExists().on('import_run_changes').columns(['run_id', 'change_id']).unique().execute();
 }
 
+/** Run leases for the PostgreSQL queue: which worker holds a RUNNING run and when it last said so. */
+async function upRunLeases(db: Kysely<any>): Promise<void> {
+  for (const t of ['export_runs', 'import_runs']) {
+    await db.schema.alterTable(t).addColumn('worker', 'text').execute();
+    await db.schema.alterTable(t).addColumn('heartbeat_at', 'bigint').execute();
+  }
+}
+
+/**
+ * The PostgreSQL blob store (`blobs/pg-blob-store.ts`, SQL in `blob-repo.ts`): a key points at one committed
+ * version; a version's bytes are its chunks in `seq` order. A version being written has `committed_at` null
+ * and `touched_at` refreshed while chunks arrive; one untouched for an hour is abandoned and swept (its
+ * chunks go with it, ON DELETE CASCADE). Nothing on SQLite: the embedded database keeps blobs in a directory.
+ */
+async function upBlobs(db: Kysely<any>, dialect: Dialect): Promise<void> {
+  if (dialect !== 'postgres') return;
+  await sql`CREATE TABLE IF NOT EXISTS blob_versions (
+    id bigserial PRIMARY KEY,
+    size bigint NOT NULL DEFAULT 0,
+    started_at bigint NOT NULL,
+    touched_at bigint NOT NULL,
+    committed_at bigint
+  )`.execute(db);
+  await sql`CREATE INDEX IF NOT EXISTS blob_versions_open ON blob_versions (touched_at) WHERE committed_at IS NULL`.execute(db);
+  await sql`CREATE TABLE IF NOT EXISTS blob_chunks (
+    version_id bigint NOT NULL REFERENCES blob_versions (id) ON DELETE CASCADE,
+    seq integer NOT NULL,
+    data bytea NOT NULL,
+    PRIMARY KEY (version_id, seq)
+  )`.execute(db);
+  await sql`CREATE TABLE IF NOT EXISTS blobs (
+    key text PRIMARY KEY,
+    version_id bigint NOT NULL REFERENCES blob_versions (id),
+    size bigint NOT NULL,
+    created_at bigint NOT NULL
+  )`.execute(db);
+  await sql`CREATE INDEX IF NOT EXISTS blobs_version ON blobs (version_id)`.execute(db);
+}
+
 class Migrations implements MigrationProvider {
   readonly #dialect: Dialect;
   constructor(dialect: Dialect) {
@@ -198,6 +237,8 @@ class Migrations implements MigrationProvider {
     return {
       '0001_initial': { up: (db) => up(db, dialect) },
       '0002_imports': { up: (db) => upImports(db, dialect) },
+      '0003_run_leases': { up: (db) => upRunLeases(db) },
+      '0004_blobs': { up: (db) => upBlobs(db, dialect) },
     };
   }
 }

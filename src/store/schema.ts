@@ -323,6 +323,10 @@ export interface ExportRunTable {
   criteria_results_count: number | null;
   attempts: number;
   error: string | null;
+  /** the worker process holding a RUNNING run (PostgreSQL queue) */
+  worker: string | null;
+  /** epoch milliseconds of the holder's last heartbeat */
+  heartbeat_at: number | null;
 }
 
 export interface ExportFileTable {
@@ -392,12 +396,44 @@ export interface ImportRunTable {
   warnings: string;
   attempts: number;
   error: string | null;
+  /** the worker process holding a RUNNING run (PostgreSQL queue) */
+  worker: string | null;
+  /** epoch milliseconds of the holder's last heartbeat */
+  heartbeat_at: number | null;
 }
 
 /** The changes a committed import run added its items to. */
 export interface ImportRunChangeTable {
   run_id: number;
   change_id: number;
+}
+
+/** PostgreSQL only (the blob store; see migration 0004_blobs): one stored or being-written version of a blob. */
+export interface BlobVersionTable {
+  id: Generated<number>;
+  size: number;
+  /** epoch milliseconds */
+  started_at: number;
+  /** epoch milliseconds of the last chunk written; an uncommitted version untouched for an hour is abandoned */
+  touched_at: number;
+  /** epoch milliseconds; null while the version is being written */
+  committed_at: number | null;
+}
+
+/** PostgreSQL only: the bytes of a blob version, about 1 MiB per row, in `seq` order from 0. */
+export interface BlobChunkTable {
+  version_id: number;
+  seq: number;
+  data: Buffer;
+}
+
+/** PostgreSQL only: a blob key and the committed version it names. */
+export interface BlobTable {
+  key: string;
+  version_id: number;
+  size: number;
+  /** epoch milliseconds */
+  created_at: number;
 }
 
 export interface DB {
@@ -429,4 +465,7 @@ export interface DB {
   import_definitions: ImportDefinitionTable;
   import_runs: ImportRunTable;
   import_run_changes: ImportRunChangeTable;
+  blob_versions: BlobVersionTable;
+  blob_chunks: BlobChunkTable;
+  blobs: BlobTable;
 }

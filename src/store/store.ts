@@ -101,7 +101,12 @@ export class Store {
       const sqlite = openSqlite(file);
       store = new Store(new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }), log }), 'sqlite', { sqlite, file });
     }
-    await migrate(store.db, store.dialect);
+    try {
+      await migrate(store.db, store.dialect);
+    } catch (err) {
+      await store.db.destroy().catch(() => {}); // a failed open leaves no pool or file handle behind
+      throw err;
+    }
     return store;
   }
 

@@ -142,8 +142,12 @@ describe('Bad source files through HTTP: a 4xx or an ERROR run, nothing written,
     return Number(r.n);
   }
 
-  /** Blob files under imports/: the submit file of each accepted upload, and the result files of runs. */
-  function importBlobs(): string[] {
+  /** Blobs under imports/: the submit file of each accepted upload, and the result files of runs. */
+  async function importBlobs(): Promise<string[]> {
+    const { store } = server.services;
+    if (store.dialect === 'postgres') {
+      return (await store.db.selectFrom('blobs').select('key').where('key', 'like', 'imports/%').execute()).map((r) => r.key);
+    }
     const dir = path.join(server.dataDir, 'blobs', 'imports');
     if (!fs.existsSync(dir)) return [];
     return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(dir, f)).isFile());
@@ -164,13 +168,13 @@ describe('Bad source files through HTTP: a 4xx or an ERROR run, nothing written,
   /** The upload is refused with this status and code: no run, no blob. */
   async function refused(file: Buffer, fileName: string, status: number, code: number, message?: RegExp) {
     const runs = await runCount();
-    const blobs = importBlobs().length;
+    const blobs = (await importBlobs()).length;
     const res = await post(file, fileName);
     assertError(res, status, code);
     if (message) assert.match(res.json.errors[0].message, message);
     console.log(`    # ${status}/${code}: ${res.json.errors[0].message}`);
     assert.equal(await runCount(), runs, 'no run');
-    assert.equal(importBlobs().length, blobs, 'no blob left behind');
+    assert.equal((await importBlobs()).length, blobs, 'no blob left behind');
     await assertUnharmed();
     return res.json.errors[0].message as string;
   }

@@ -15,81 +15,17 @@
  * Works on the embedded database and, with PLMX_DATABASE_URL, on a scratch PostgreSQL database.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
-import { createUser } from '../../src/domain/users.js';
-import { createWorkspace } from '../../src/domain/workspace-defaults.js';
-import { Store } from '../../src/store/store.js';
-import { type ScratchDatabase, scratchDatabase } from '../helpers/database.js';
+import { type Cluster, type PlmxProcess, http as request, sleep, startCluster } from '../helpers/cluster.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const EMAIL = 'crash@acme.test';
 const PASSWORD = 'kill dash nine';
 const PG = Boolean(process.env.PLMX_DATABASE_URL);
 /** Rows per run: enough for the commit transaction to take a few hundred ms or more. */
 const N = PG ? 20_000 : 40_000;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** One plmx child process; its output is kept for failure messages. */
-class Child {
-  readonly output: string[] = [];
-  readonly exited: Promise<number | string | null>;
-  base = '';
-  #proc: ChildProcess;
-
-  constructor(dataDir: string, databaseUrl: string | undefined, readonly label: string) {
-    const args = ['bin/plmx.js', 'serve', '--port', '0', '--host', '127.0.0.1', '--data', dataDir];
-    if (databaseUrl) args.push('--database-url', databaseUrl);
-    this.#proc = spawn(process.execPath, args, {
-      cwd: ROOT,
-      env: { ...process.env, PLMX_POLL_MS: '20', PLMX_MAX_RUN_ATTEMPTS: '50', PLMX_LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const keep = (stream: string) => (chunk: Buffer) => this.output.push(`[${label} ${stream}] ${chunk.toString()}`);
-    this.#proc.stdout!.on('data', keep('out'));
-    this.#proc.stderr!.on('data', keep('err'));
-    this.exited = new Promise((resolve) => this.#proc.once('exit', (code, signal) => resolve(signal ?? code)));
-  }
-
-  get pid(): number {
-    return this.#proc.pid!;
-  }
-
-  /** Resolves with the base URL once the server prints its address. */
-  async listening(timeoutMs = 30_000): Promise<string> {
-    const deadline = Date.now() + timeoutMs;
-    let dead = false;
-    void this.exited.then(() => (dead = true));
-    for (;;) {
-      const m = /listening on (http:\/\/\S+)\/v1/.exec(this.output.join(''));
-      if (m) return (this.base = m[1]);
-      if (dead) throw new Error(`plmx exited before listening:\n${this.output.join('')}`);
-      if (Date.now() > deadline) throw new Error(`plmx not listening after ${timeoutMs} ms:\n${this.output.join('')}`);
-      await sleep(25);
-    }
-  }
-
-  async kill9(): Promise<void> {
-    this.#proc.kill('SIGKILL');
-    assert.equal(await this.exited, 'SIGKILL');
-  }
-
-  async stop(): Promise<void> {
-    if (this.#proc.exitCode !== null || this.#proc.signalCode !== null) return;
-    this.#proc.kill('SIGTERM');
-    let timer: NodeJS.Timeout | undefined;
-    const code = await Promise.race([this.exited, new Promise((r) => (timer = setTimeout(r, 15_000, 'timeout')))]);
-    clearTimeout(timer);
-    if (code === 'timeout') await this.kill9();
-  }
-}
 
 /** Direct access to the database the children use, independent of plmx's own code. */
 interface Probe {
@@ -160,57 +96,32 @@ interface StagingState {
 }
 
 describe(`Import commit survives kill -9 (${PG ? 'PostgreSQL' : 'SQLite'})`, { timeout: 180_000 }, () => {
-  let dataDir = '';
-  let database: ScratchDatabase;
-  let child: Child | undefined;
-  let starts = 0;
+  let cluster: Cluster;
+  let child: PlmxProcess | undefined;
   let token = '';
   let definitionGuid = '';
 
   before(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'plmx-crash-'));
-    database = await scratchDatabase();
-    const store = await Store.open({ dataDir, databaseUrl: database.url });
-    try {
-      const ws = await createWorkspace(store, 'Crash Test', 1_000_000);
-      await createUser(store, { email: EMAIL, password: PASSWORD, fullName: 'Crash Tester', workspaceIds: [ws] });
-    } finally {
-      await store.close();
-    }
+    // a short lease: on PostgreSQL the restarted server takes over the run the killed one held
+    cluster = await startCluster({ env: { PLMX_POLL_MS: '20', PLMX_MAX_RUN_ATTEMPTS: '50', PLMX_LEASE_SECONDS: '2' } });
+    await cluster.addWorkspace({ name: 'Crash Test', users: [{ email: EMAIL, password: PASSWORD, fullName: 'Crash Tester' }] });
   });
 
   after(async () => {
-    await child?.stop();
-    await database?.drop();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    await cluster?.close();
   });
 
-  /** The output of every child so far, for failure messages. */
-  const logs: string[] = [];
+  /** Adds the output of every child so far to a failure message. */
   function withLogs(err: unknown): Error {
-    const e = err instanceof Error ? err : new Error(String(err));
-    e.message += `\n--- plmx output ---\n${[...logs, ...(child?.output ?? [])].join('').slice(-20_000)}`;
-    return e;
+    return cluster.withLogs(err, 20_000);
   }
 
   async function start(): Promise<void> {
-    if (child) logs.push(...child.output);
-    child = new Child(dataDir, database.url, `plmx#${++starts}`);
-    await child.listening();
+    child = await cluster.start(undefined, { label: `plmx#${cluster.processes.length + 1}` });
   }
 
   async function http(method: string, url: string, body?: unknown): Promise<{ status: number; json: any; text: string }> {
-    const headers: Record<string, string> = {};
-    if (token) headers.arena_session_id = token;
-    let payload: RequestInit['body'];
-    if (body instanceof FormData) payload = body;
-    else if (body !== undefined) {
-      headers['content-type'] = 'application/json';
-      payload = JSON.stringify(body);
-    }
-    const res = await fetch(`${child!.base}/v1${url}`, { method, headers, body: payload });
-    const text = await res.text();
-    return { status: res.status, json: text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : undefined, text };
+    return request(child!.url!, method, url, { token: token || undefined, body });
   }
 
   function csvFor(prefix: string): string {
@@ -310,7 +221,7 @@ describe(`Import commit survives kill -9 (${PG ? 'PostgreSQL' : 'SQLite'})`, { t
     if (moment.delayMs > 0) await sleep(moment.delayMs);
     if (inTransaction) inTransaction = await probe.writeTransactionOpen();
     const before = await runState(probe, guid);
-    await child!.kill9();
+    assert.equal(await child!.kill('SIGKILL'), 'SIGKILL');
     return { staging: st, inTransaction, statusBeforeKill: before.status };
   }
 
@@ -344,7 +255,7 @@ describe(`Import commit survives kill -9 (${PG ? 'PostgreSQL' : 'SQLite'})`, { t
           current.guid = await startRun(current.prefix);
           runs.push(current);
         }
-        const probe = await openProbe(dataDir, database.url);
+        const probe = await openProbe(cluster.dataDir, cluster.databaseUrl);
         let saw;
         try {
           saw = await killAt(probe, current.guid, moment);
@@ -353,7 +264,7 @@ describe(`Import commit survives kill -9 (${PG ? 'PostgreSQL' : 'SQLite'})`, { t
         }
 
         // the database right after the kill, through a fresh connection
-        const check = await openProbe(dataDir, database.url);
+        const check = await openProbe(cluster.dataDir, cluster.databaseUrl);
         try {
           const w = await written(check, current.prefix);
           const run = await runState(check, current.guid);
@@ -390,7 +301,7 @@ describe(`Import commit survives kill -9 (${PG ? 'PostgreSQL' : 'SQLite'})`, { t
         }
         assert.equal(res.json.status, 'COMPLETE', res.text);
         assert.deepEqual([res.json.totalCount, res.json.successCount, res.json.errorCount], [N, N, 0]);
-        const probe = await openProbe(dataDir, database.url);
+        const probe = await openProbe(cluster.dataDir, cluster.databaseUrl);
         try {
           const w = await written(probe, r.prefix);
           assert.deepEqual(w, { items: N, distinctItems: N, revisions: N, linked: N });
@@ -404,7 +315,7 @@ describe(`Import commit survives kill -9 (${PG ? 'PostgreSQL' : 'SQLite'})`, { t
         assert.ok(lines.slice(1).every((l) => l.includes(',SUCCESS,')), 'every row SUCCESS');
       }
       // every run is COMPLETE: none left its staging table behind
-      const probe = await openProbe(dataDir, database.url);
+      const probe = await openProbe(cluster.dataDir, cluster.databaseUrl);
       try {
         const left = PG
           ? await probe.one<{ n: number }>("SELECT count(*) AS n FROM pg_tables WHERE tablename LIKE 'import_stage_%'")
@@ -415,7 +326,7 @@ describe(`Import commit survives kill -9 (${PG ? 'PostgreSQL' : 'SQLite'})`, { t
       }
       assert.ok(killsInsideCommit >= 1, `no kill landed inside the commit transaction:\n${seen.join('\n')}`);
       console.log(`    # ${seen.join('\n    # ')}`);
-      console.log(`    # ${runs.length} run(s) of ${N} rows, ${starts} server starts, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+      console.log(`    # ${runs.length} run(s) of ${N} rows, ${cluster.processes.length} server starts, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     } catch (err) {
       throw withLogs(err);
     }

@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { addDays, zulu } from '../../src/domain/time.js';
-import { importErrorKey, importResultKey } from '../../src/engine/import/run/executor.js';
 import { sweepExpiredImportRuns, sweepExpiredResults } from '../../src/jobs/retention.js';
 import { assertError } from '../helpers/assertions.js';
+import { importErrorKey, importResultKey } from '../../src/engine/import/run/executor.js';
 import { type TestServer, startTestServer, waitForRun } from '../helpers/server.js';
 
 const EXPIRED = 'The file content is no longer available: import results are kept for 60 days.';
@@ -75,7 +75,7 @@ describe('Import runs: the 60-day purge', () => {
     for (const r of [preview, committed, failed]) {
       const after = await row(r.guid);
       assert.equal(after.status, 'PURGED');
-      for (const key of [importResultKey(r.guid), importErrorKey(r.guid), `imports/${r.guid}/submit`]) {
+      for (const key of [importResultKey(r.guid, after.attempts), importErrorKey(r.guid, after.attempts), `imports/${r.guid}/submit`]) {
         assert.equal(await blobs.size(key), null, `${key} is deleted`);
       }
       for (const which of ['submitContent', 'resultContent', 'errorContent']) assertError(await content(r.guid, which), 400, 3017, EXPIRED);
@@ -122,13 +122,14 @@ describe('Import runs: the 60-day purge', () => {
     const r = await run('number,name\nPRG-5,Five\n', false);
     // a run marked PURGED whose blobs a crashed sweep did not delete yet
     await db().updateTable('import_runs').set({ status: 'PURGED', completed_at: addDays(zulu(), -90) }).where('guid', '=', r.guid).execute();
-    assert.notEqual(await server.services.blobs.size(importResultKey(r.guid)), null);
+    const resultKey = importResultKey(r.guid, (await row(r.guid)).attempts);
+    assert.notEqual(await server.services.blobs.size(resultKey), null);
     // an old run that never finished is not purged
     const stuck = await run('number,name\nPRG-6,Six\n', false);
     await db().updateTable('import_runs').set({ status: 'RUNNING', completed_at: addDays(zulu(), -90) }).where('guid', '=', stuck.guid).execute();
 
     assert.ok((await sweepExpiredResults(server.services)) >= 0);
-    assert.equal(await server.services.blobs.size(importResultKey(r.guid)), null);
+    assert.equal(await server.services.blobs.size(resultKey), null);
     assert.equal(await server.services.blobs.size(`imports/${r.guid}/submit`), null);
     assert.equal((await row(stuck.guid)).status, 'RUNNING');
     assert.notEqual(await server.services.blobs.size(`imports/${stuck.guid}/submit`), null);

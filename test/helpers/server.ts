@@ -48,7 +48,8 @@ export interface TestServer {
 export async function startTestServer(opts: { items?: number; config?: Partial<Config> } = {}): Promise<TestServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'plmx-test-'));
   const database = await scratchDatabase();
-  const config = loadConfig({ dataDir, databaseUrl: database.url, pollMs: 20, logLevel: 'silent', ...opts.config });
+  // the in-process queue, on either database: the PostgreSQL queue has tests of its own (pg-run-queue, cluster)
+  const config = loadConfig({ dataDir, databaseUrl: database.url, queue: 'embedded', pollMs: 20, logLevel: 'silent', ...opts.config });
   const services = await openServices(config);
   const workspaceId = await createWorkspace(services.store, 'Acme Robotics', config.defaultRequestLimit);
   const otherWorkspaceId = await createWorkspace(services.store, 'Other Co', config.defaultRequestLimit);

@@ -220,7 +220,7 @@ async function unzip(buf: Buffer): Promise<Map<string, Buffer>> {
 async function runExport(options: Record<string, unknown>, criteria: unknown = BY_NUMBER_A): Promise<RunOutcome> {
   const { runId, runGuid } = await createRun(options, criteria);
   await executeExportRun(services, runId);
-  const zip = await readStream(blobs.createReadStream(`exports/${runGuid}.zip`));
+  const zip = await readStream(blobs.createReadStream(`exports/${runGuid}-1.zip`));
   const entries = await unzip(zip);
   return {
     runId, runGuid, entries,
@@ -285,7 +285,7 @@ describe('executeExportRun', () => {
     const f = files[0];
     assert.equal(f.name, `${defName} Export Results.zip`);
     assert.equal(f.mime_type, 'application/zip');
-    assert.equal(f.blob_key, `exports/${runGuid}.zip`);
+    assert.equal(f.blob_key, `exports/${runGuid}-1.zip`);
     assert.match(f.guid, /^[0-9A-Z]{20}$/);
     assert.equal(Number(f.size), await blobs.size(f.blob_key));
     assert.equal(f.expires_at, addDays(f.created_at, 60));
@@ -511,7 +511,7 @@ describe('executeExportRun', () => {
     await executeExportRun(services, runId);
     const files = await store.db.selectFrom('export_files').selectAll().where('run_id', '=', runId).execute();
     assert.equal(files.length, 1);
-    assert.equal(files[0].blob_key, `exports/${runGuid}.zip`);
+    assert.equal(files[0].blob_key, `exports/${runGuid}-1.zip`);
     assert.equal(await blobs.size('exports/stale.zip'), null);
     const entries = await unzip(await readStream(blobs.createReadStream(files[0].blob_key)));
     const specs = parse(entries.get('SPECS.csv')!.toString(), { columns: true }) as Record<string, string>[];
@@ -526,7 +526,7 @@ describe('executeExportRun', () => {
     const { runId, runGuid } = await createRun({ exportViews: ['SPECS'] }, [[{ attribute: 'bogus', operator: 'IS_EQUAL_TO', value: 'x' }]]);
     await assert.rejects(executeExportRun(services, runId), (err: unknown) => err instanceof ArenaError && err.code === 3004);
     assert.equal((await store.db.selectFrom('export_run_items').selectAll().where('run_id', '=', runId).execute()).length, 0);
-    assert.equal(await blobs.size(`exports/${runGuid}.zip`), null);
+    assert.equal(await blobs.size(`exports/${runGuid}-1.zip`), null);
     const { runId: emptyRun } = await createRun({ exportViews: ['SPECS'] }, []);
     await assert.rejects(executeExportRun(services, emptyRun), (err: unknown) => err instanceof ArenaError && err.code === 3140);
   });

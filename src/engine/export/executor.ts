@@ -25,8 +25,9 @@ import { loadCustomAttributes } from './views/index.js';
 export { checkArenaLimits } from './limits.js';
 
 /** Blob key of a run's result zip. */
-export function exportBlobKey(runGuid: string): string {
-  return `exports/${runGuid}.zip`;
+/** Per attempt: a worker whose run was taken over never touches its successor's zip. */
+export function exportBlobKey(runGuid: string, attempt: number): string {
+  return `exports/${runGuid}-${attempt}.zip`;
 }
 
 /** Name of a run's result file (spec §5.9). */
@@ -53,7 +54,7 @@ export async function executeExportRun(services: Services, runId: number): Promi
   if (!FINISHABLE.includes(run.status)) return;
 
   await discardPreviousAttempt(services, runId);
-  const key = exportBlobKey(run.guid);
+  const key = exportBlobKey(run.guid, run.attempts);
   let stored = false;
   try {
     const options = normalizeExportOptions(JSON.parse(def.options));
@@ -106,6 +107,7 @@ export async function executeExportRun(services: Services, runId: number): Promi
         .set({ status: 'COMPLETE', completed_at: now, criteria_results_count: counts.criteriaResultsCount, error: null })
         .where('id', '=', runId)
         .where('status', 'in', FINISHABLE)
+        .where('attempts', '=', run.attempts) // taken over by another worker meanwhile: not ours to finish
         .executeTakeFirst();
       if (Number(updated.numUpdatedRows) === 0) throw new RunNoLongerActive();
     });

@@ -36,11 +36,12 @@ import { itemSpecsHandler } from './specs.js';
 export function importSubmitKey(runGuid: string): string {
   return `imports/${runGuid}/submit`;
 }
-export function importResultKey(runGuid: string): string {
-  return `imports/${runGuid}/result.csv`;
+/** Result files are per attempt: a worker whose run was taken over never touches its successor's files. */
+export function importResultKey(runGuid: string, attempt: number): string {
+  return `imports/${runGuid}/result-${attempt}.csv`;
 }
-export function importErrorKey(runGuid: string): string {
-  return `imports/${runGuid}/errors.csv`;
+export function importErrorKey(runGuid: string, attempt: number): string {
+  return `imports/${runGuid}/errors-${attempt}.csv`;
 }
 
 const HANDLERS: Record<string, { factory: HandlerFactory; world: string }> = {
@@ -88,8 +89,8 @@ export async function executeImportRun(services: Services, runId: number): Promi
     addsToChange: run.commit === 1 && mode !== 'DELETE' && options.addToChange !== undefined && options.addToChange !== null,
   };
   const tmpDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'plmx-import-'));
-  const resultKey = importResultKey(run.guid);
-  const errorKey = importErrorKey(run.guid);
+  const resultKey = importResultKey(run.guid, run.attempts);
+  const errorKey = importErrorKey(run.guid, run.attempts);
   try {
     // 1. the source file, locally (the readers need random access for xlsx)
     const file = path.join(tmpDir, 'submit');
@@ -168,6 +169,7 @@ export async function executeImportRun(services: Services, runId: number): Promi
         })
         .where('id', '=', runId)
         .where('status', 'in', FINISHABLE)
+        .where('attempts', '=', run.attempts) // taken over by another worker meanwhile: not ours to finish
         .executeTakeFirst();
       if (Number(updated.numUpdatedRows) === 0) throw new RunNoLongerActive();
     };
@@ -193,6 +195,8 @@ export async function executeImportRun(services: Services, runId: number): Promi
         await handler.check(store.db, ctx);
         await finish(store.db);
       }
+      // a committed preview's files are replaced by the commit's
+      for (const key of [run.result_blob_key, run.error_blob_key]) if (key && key !== resultKey && key !== errorKey) await blobs.delete(key).catch(() => {});
     } catch (err) {
       if (!(err instanceof RunNoLongerActive)) throw err;
       // force-completed meanwhile: nothing was applied, its files are not kept
@@ -249,11 +253,5 @@ export function mapColumns(
     return { index, header, apiName, inResponse };
   });
   return { columns, warnings };
-}
-
-/** Removes what a run left in the blob store (result files) before it starts again. */
-export async function discardImportResults(services: Services, runGuid: string): Promise<void> {
-  await services.blobs.delete(importResultKey(runGuid)).catch(() => {});
-  await services.blobs.delete(importErrorKey(runGuid)).catch(() => {});
 }
 
