@@ -100,10 +100,10 @@ export async function exportRoutes(app: FastifyInstance, services: Services): Pr
         workspaceId: me.workspaceId, guid, definitionId: def.id, number: await store.nextSequence(me.workspaceId, `export-run:${def.id}`),
         creatorId: me.userId, createdAt: zulu(), criteria: JSON.stringify(raw), criteriaResultsCount: matched,
       });
-      // The answer shows the run as created; the queue may take it the moment it is enqueued.
+      // The answer shows the run as created: a worker may have taken it (even finished it) already.
       const run = await findRun(store, me.workspaceId, def.id, guid);
       await queue.enqueue('export', runId);
-      return reply.status(201).send(runJson(run!, []));
+      return reply.status(201).send(runJson({ ...run!, status: 'CREATED', completed_at: null }, []));
     },
     GET: async (request) => {
       const me = principal(request);

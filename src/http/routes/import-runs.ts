@@ -123,9 +123,11 @@ export async function importRunRoutes(app: FastifyInstance, services: Services):
           number: await store.nextSequence(me.workspaceId, `import-run:${def.id}`), commit, creatorId: me.userId, createdAt: zulu(),
           submitFileType: type, submitWorksheetName: type === 'EXCEL_WORKSHEET' ? worksheet : null, submitFileName: fileName, submitBlobKey: key,
         });
+        // The answer shows the run as created: a worker may have taken it (even finished it) already.
         const run = await findImportRun(store, me.workspaceId, def.id, runGuid);
         await queue.enqueue('import', runId);
-        return reply.status(201).send(importRunJson(run!, def));
+        const created = { ...run!, status: 'CREATED', completed_at: null, total_count: 0, success_count: 0, error_count: 0, warnings: '[]', error: null };
+        return reply.status(201).send(importRunJson(created, def));
       } catch (err) {
         await blobs.delete(key).catch(() => {});
         throw err;
