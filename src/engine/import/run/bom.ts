@@ -8,8 +8,8 @@
 import { type Kysely, sql } from 'kysely';
 import type { AttributeDef } from '../../../domain/item-json.js';
 import type { DB } from '../../../store/schema.js';
-import { attrsChange, customAttributeNames, customValue, mergeAttrs } from './custom.js';
-import { ROW, RowError, type StageColumn, concat, ensureWorkingRevisions, failRows, guidSql, numberCell } from './context.js';
+import { attrsChange, customAttributeNames, customValue, mergeAttrs, setCustomColumns } from './custom.js';
+import { ROW, RowError, type StageColumn, clearsText, concat, ensureWorkingRevisions, guidSql, numberCell, rowFailer, stagedRow } from './context.js';
 import type { ResourceHandler, RunContext } from './resource.js';
 
 const STD: Record<string, { col: string; kind: 'text' | 'real' | 'integer' | 'key' }> = {
@@ -115,16 +115,15 @@ export function itemBomHandler(customAttrs: AttributeDef[]): ResourceHandler {
           throw new RowError(ROW.REF_DES, `Column 'quantity': ${String(q)} does not match the ${list.length} reference designators in '${text}'.`);
         }
       }
-      out.set('clears', clears.length > 0 ? `,${clears.join(',')},` : null);
-      out.set('attrs', Object.keys(attrs).length > 0 ? JSON.stringify(attrs) : null);
-      out.set('attr_clears', attrClears.length > 0 ? JSON.stringify(attrClears) : null);
-      return COLUMNS.map((c) => out.get(c.name) ?? null);
+      out.set('clears', clearsText(clears));
+      setCustomColumns(out, attrs, attrClears);
+      return stagedRow(COLUMNS, out);
     },
 
     async check(db, ctx) {
       const T = ctx.staging.table;
       const ws = ctx.workspaceId;
-      const fail = (code: number, message: ReturnType<typeof concat>, where: ReturnType<typeof sql>) => failRows(db, ctx.staging, code, message, where);
+      const fail = rowFailer(db, ctx.staging);
       // a guid (of any revision of the item) is used first, else the number
       const byKey = (guid: string, number: string) => sql`CASE WHEN ${sql.ref(`${ctx.staging.name}.${guid}`)} IS NOT NULL
         THEN (SELECT r.item_id FROM item_revisions r WHERE r.workspace_id = ${ws} AND r.guid = ${sql.ref(`${ctx.staging.name}.${guid}`)})

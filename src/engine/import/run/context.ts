@@ -158,6 +158,21 @@ function orderedGuidPrefix(): string {
   return (Date.now().toString(36).padStart(8, '0') + newGuid().slice(0, 4)).toUpperCase();
 }
 
+/** `clears` as stored: `,col,col,` or null. */
+export function clearsText(clears: string[]): string | null {
+  return clears.length > 0 ? `,${clears.join(',')},` : null;
+}
+
+/** A row's staging values in `columns` order (null where the row has none). */
+export function stagedRow(columns: StageColumn[], values: Map<string, unknown>): unknown[] {
+  return columns.map((c) => values.get(c.name) ?? null);
+}
+
+/** failRows bound to one run's staging table: `fail(code, message, where)`. */
+export function rowFailer(db: Kysely<DB>, s: Staging) {
+  return (code: number, message: RawBuilder<unknown>, where: RawBuilder<unknown>) => failRows(db, s, code, message, where);
+}
+
 /** Marks rows still valid that match `where` as failed with a fixed code and a message built in SQL. */
 export async function failRows(db: Kysely<DB>, s: Staging, code: number, message: RawBuilder<unknown>, where: RawBuilder<unknown>): Promise<void> {
   await sql`UPDATE ${s.table} SET err_code = ${code}, err_msg = ${message} WHERE err_code IS NULL AND (${where})`.execute(db);

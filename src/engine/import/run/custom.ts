@@ -112,3 +112,9 @@ export function mergeAttrs(current: string | null, set: string | null, clear: st
   for (const g of parseJson<string[]>(clear, [])) delete now[g];
   return Object.keys(now).length > 0 ? JSON.stringify(now) : null;
 }
+
+/** The custom-attribute staging columns of a row: values by GUID and the GUIDs to clear, as JSON (or null). */
+export function setCustomColumns(out: Map<string, unknown>, attrs: Record<string, unknown>, attrClears: string[]): void {
+  out.set('attrs', Object.keys(attrs).length > 0 ? JSON.stringify(attrs) : null);
+  out.set('attr_clears', attrClears.length > 0 ? JSON.stringify(attrClears) : null);
+}

@@ -10,7 +10,7 @@
  */
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { DB } from '../../../store/schema.js';
-import { ROW, RowError, type StageColumn, booleanCell, concat, failRows } from './context.js';
+import { ROW, RowError, type StageColumn, booleanCell, concat, failRows, rowFailer } from './context.js';
 import { loadCategories, loadUsers } from './lookups.js';
 import type { RunContext } from './resource.js';
 
@@ -85,11 +85,6 @@ export function stageFileValue(out: Map<string, unknown>, clears: string[], colu
   } else out.set(attr.col, text);
 }
 
-/** `clears` as stored: `,col,col,` or null. */
-export function clearsText(clears: string[]): string | null {
-  return clears.length > 0 ? `,${clears.join(',')},` : null;
-}
-
 const ok = sql`err_code IS NULL`;
 
 /** SQL: the latest edition of the file numbered by the row's `fkey`. */
@@ -134,7 +129,7 @@ export async function checkFileValues(
 ): Promise<void> {
   const T = ctx.staging.table;
   const ws = ctx.workspaceId;
-  const fail = (code: number, message: RawBuilder<unknown>, where: RawBuilder<unknown>) => failRows(db, ctx.staging, code, message, where);
+  const fail = rowFailer(db, ctx.staging);
   const writes = sql`((${creating}) OR (${editing}))`;
   await sql`UPDATE ${T} SET cur_storage = (SELECT f.storage_method FROM files f WHERE f.id = ${T}.file_id),
       cur_location = (SELECT f.location FROM files f WHERE f.id = ${T}.file_id) WHERE ${ok} AND (${editing})`.execute(db);

@@ -9,8 +9,8 @@
 import { type Kysely, sql } from 'kysely';
 import { newGuid } from '../../../domain/ids.js';
 import type { DB } from '../../../store/schema.js';
-import { ROW, RowError, type StageColumn, concat, failRows } from './context.js';
-import { FILE_ATTRS, FILE_COLUMNS, FILE_WRITTEN, checkFileValues, clearsText, insertFiles, resolveFileKey, stageFileValue } from './file-records.js';
+import { ROW, RowError, type StageColumn, clearsText, concat, rowFailer, stagedRow } from './context.js';
+import { FILE_ATTRS, FILE_COLUMNS, FILE_WRITTEN, checkFileValues, insertFiles, resolveFileKey, stageFileValue } from './file-records.js';
 import type { ResourceHandler, RunContext } from './resource.js';
 
 const COLUMNS: StageColumn[] = [...FILE_COLUMNS, { name: 'dkey', type: 'text' }];
@@ -51,13 +51,13 @@ export function fileSummaryHandler(): ResourceHandler {
       }
       out.set('new_guid', newGuid());
       out.set('clears', clearsText(clears));
-      return COLUMNS.map((c) => out.get(c.name) ?? null);
+      return stagedRow(COLUMNS, out);
     },
 
     async check(db, ctx) {
       const T = ctx.staging.table;
       const ws = ctx.workspaceId;
-      const fail = (code: number, message: ReturnType<typeof concat>, where: ReturnType<typeof sql>) => failRows(db, ctx.staging, code, message, where);
+      const fail = rowFailer(db, ctx.staging);
       await resolveFileKey(db, ctx, '', ctx.mode !== 'CREATE');
       // an edited edition appears once; a created or deleted file (all its editions) once per number
       const byEdition = ctx.mode === 'DELETE' ? sql`0 = 1` : sql`file_id IS NOT NULL`;

@@ -13,9 +13,9 @@
 import { type Kysely, sql } from 'kysely';
 import { newGuid } from '../../../domain/ids.js';
 import type { DB } from '../../../store/schema.js';
-import { ROW, RowError, type StageColumn, booleanCell, concat, ensureWorkingRevisions, failRows, guidSql } from './context.js';
+import { ROW, RowError, type StageColumn, booleanCell, clearsText, concat, ensureWorkingRevisions, guidSql, rowFailer, stagedRow } from './context.js';
 import {
-  FILE_ATTRS, FILE_COLUMNS, checkFileValues, clearsText, insertFiles, resolveFileKey, setLatestEdition, stageFileValue,
+  FILE_ATTRS, FILE_COLUMNS, checkFileValues, insertFiles, resolveFileKey, setLatestEdition, stageFileValue,
 } from './file-records.js';
 import type { ResourceHandler, RunContext } from './resource.js';
 
@@ -84,13 +84,13 @@ export function itemFilesHandler(): ResourceHandler {
       out.set('new_file', fileKey ? 0 : 1);
       out.set('new_guid', newGuid());
       out.set('clears', clearsText(clears));
-      return COLUMNS.map((c) => out.get(c.name) ?? null);
+      return stagedRow(COLUMNS, out);
     },
 
     async check(db, ctx) {
       const T = ctx.staging.table;
       const ws = ctx.workspaceId;
-      const fail = (code: number, message: ReturnType<typeof concat>, where: ReturnType<typeof sql>) => failRows(db, ctx.staging, code, message, where);
+      const fail = rowFailer(db, ctx.staging);
       // the item: a guid (of any revision) first, else the number
       await sql`UPDATE ${T} SET item_id = CASE WHEN iguid IS NOT NULL
           THEN (SELECT r.item_id FROM item_revisions r WHERE r.workspace_id = ${ws} AND r.guid = ${T}.iguid)

@@ -6,11 +6,11 @@
  */
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { AttributeDef } from '../../../domain/item-json.js';
-import { attrsChange, customAttributeNames, customValue, mergeAttrs } from './custom.js';
+import { attrsChange, customAttributeNames, customValue, mergeAttrs, setCustomColumns } from './custom.js';
 import { FREE_TEXT, assignGeneratedNumbers, numberPrefix } from './numbering.js';
 import { type CategoryLookup, type PhaseLookup, type UserLookup, loadCategories, loadPhases, loadUsers } from './lookups.js';
 import type { DB } from '../../../store/schema.js';
-import { ROW, RowError, type StageColumn, concat, ensureWorkingRevisions, failRows, guidSql, numberCell } from './context.js';
+import { ROW, RowError, type StageColumn, clearsText, concat, ensureWorkingRevisions, guidSql, numberCell, rowFailer, stagedRow } from './context.js';
 import type { ResourceHandler, RunContext } from './resource.js';
 
 interface Std {
@@ -178,16 +178,15 @@ export function itemSpecsHandler(customAttrs: AttributeDef[]): ResourceHandler {
       } else out.delete('free_text');
       if (useGuid) sawGuid = true;
       else out.delete('guid');
-      out.set('clears', clears.length > 0 ? `,${clears.join(',')},` : null);
-      out.set('attrs', Object.keys(attrs).length > 0 ? JSON.stringify(attrs) : null);
-      out.set('attr_clears', attrClears.length > 0 ? JSON.stringify(attrClears) : null);
-      return COLUMNS.map((c) => out.get(c.name) ?? null);
+      out.set('clears', clearsText(clears));
+      setCustomColumns(out, attrs, attrClears);
+      return stagedRow(COLUMNS, out);
     },
 
     async check(db, ctx) {
       const T = ctx.staging.table;
       const ws = ctx.workspaceId;
-      const fail = (code: number, message: ReturnType<typeof concat>, where: ReturnType<typeof sql>) => failRows(db, ctx.staging, code, message, where);
+      const fail = rowFailer(db, ctx.staging);
       if (ctx.mode !== 'CREATE') {
         if (sawGuid) {
           await sql`UPDATE ${T} SET item_id = (SELECT r.item_id FROM item_revisions r WHERE r.workspace_id = ${ws} AND r.guid = ${T}.guid)
