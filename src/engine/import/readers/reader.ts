@@ -64,6 +64,8 @@ export interface ReadOptions {
   maxSharedStringChars?: number;
   /** CSV: the most bytes one row may take (an unclosed quote swallows the rest of the file), default 4 MiB */
   maxRowBytes?: number;
+  /** files larger than this are read on a worker thread (threaded-rows.ts), default 8 MiB; Infinity: never */
+  workerAboveBytes?: number;
 }
 
 export const DEFAULT_BATCH_SIZE = 1000;
@@ -71,6 +73,7 @@ export const DEFAULT_MAX_INFLATED_BYTES = 2 * 1024 ** 3;
 export const DEFAULT_MAX_SHARED_STRINGS = 8_000_000;
 export const DEFAULT_MAX_SHARED_STRING_CHARS = 256 * 1024 ** 2;
 export const DEFAULT_MAX_ROW_BYTES = 4 * 1024 ** 2;
+export const DEFAULT_WORKER_ABOVE_BYTES = 8 * 1024 ** 2;
 
 /** `value` when it is a positive number (floored), else `fallback`: a bad option never disables a limit. */
 export function positiveOption(value: number | undefined, fallback: number): number {

@@ -123,7 +123,8 @@ export async function createStaging(db: Kysely<DB>, s: Staging, columns: StageCo
   // SQLite: row_no is the rowid, so rows staged in order append and need no index of their own
   const key = (name: string) => (name === 'row_no' && s.dialect === 'sqlite' ? ' PRIMARY KEY' : '');
   const cols = [...BASE_COLUMNS, ...columns].map((c) => `"${c.name}" ${typed(c.type)}${key(c.name)}`).join(', ');
-  await sql`CREATE TABLE ${s.table} (${sql.raw(cols)})`.execute(db);
+  // PostgreSQL: UNLOGGED, since a run whose process dies stages again from the file: no WAL for scratch rows
+  await sql`CREATE ${sql.raw(s.dialect === 'sqlite' ? 'TABLE' : 'UNLOGGED TABLE')} ${s.table} (${sql.raw(cols)})`.execute(db);
 }
 
 export async function indexStaging(db: Kysely<DB>, s: Staging, columns: string[]): Promise<void> {

@@ -119,6 +119,8 @@ export async function executeImportRun(services: Services, runId: number): Promi
     const values = new Map<string, string>(); // one row's values; stage() reads it and keeps nothing
     const width = source.headers.length;
     let rows = 0;
+    const load = await store.bulkLoad(staging.name as keyof DB, names);
+    let loaded = false;
     try {
       for await (const batch of source.rows) {
         const staged: unknown[][] = [];
@@ -145,11 +147,15 @@ export async function executeImportRun(services: Services, runId: number): Promi
             staged.push([rowNo, src, err.code, err.message, null, 0, ...noValues]);
           }
         }
-        if (staged.length > 0) await store.bulkInsert(staging.name as keyof DB, names, staged);
+        if (staged.length > 0) await load.write(staged);
       }
+      await load.end();
+      loaded = true;
     } catch (err) {
       if (err instanceof SourceFileError) return await fail(err.message);
       throw err;
+    } finally {
+      if (!loaded) await load.abort();
     }
     if (rows === 0) return await fail('The file has a header row but no data rows.');
     await indexStaging(store.db, staging, handler.indexed);
