@@ -17,6 +17,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import Cursor from 'pg-cursor';
 import { migrate } from './migrations.js';
+import { openSqlite, quoteIdent, sqliteInsert, withoutNullColumns } from './sqlite-bulk.js';
 import type { DB } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -40,8 +41,6 @@ export interface StoreConfig {
 // int8 (counts, sizes, epoch milliseconds) fits a JS number everywhere plmx uses it.
 pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
 pg.types.setTypeParser(1700, (v) => Number.parseFloat(v));
-
-const SQLITE_ROWS_PER_INSERT = 10;
 
 /**
  * COPY's CSV: NULL is an empty unquoted field, so an empty string is quoted (and `\.`, the end-of-data
@@ -136,7 +135,7 @@ export class Store {
       }
       return;
     }
-    const reader = openSqlite(this.#sqliteFile!, true);
+    const reader = openSqlite(this.#sqliteFile!, { readonly: true });
     try {
       let batch: R[] = [];
       for (const row of reader.prepare(query.sql).iterate(...(query.parameters as unknown[]))) {
@@ -158,13 +157,8 @@ export class Store {
    * Kysely for speed, so outside any Kysely transaction.
    */
   async bulkInsert(table: keyof DB, allColumns: string[], allRows: unknown[][]): Promise<number> {
-    // Columns null in every row are left to their default: binding them costs as much as a value (1M import
-    // rows: 2.6 s with 27 columns of which 15 null, 1.6 s without them).
-    const live = allColumns.map((_, c) => allRows.some((r) => r[c] !== null && r[c] !== undefined));
-    const pruned = live.some((l) => !l) && live.some((l) => l);
-    const columns = pruned ? allColumns.filter((_, c) => live[c]) : allColumns;
-    const rows = pruned ? allRows.map((r) => r.filter((_, c) => live[c])) : allRows;
-    if (this.#sqlite) return this.#sqliteInsert(table, columns, rows);
+    if (this.#sqlite) return sqliteInsert(this.#sqlite, table, allColumns, allRows);
+    const { columns, rows } = withoutNullColumns(allColumns, allRows);
     const load = await this.bulkLoad(table, columns);
     try {
       await load.write(rows);
@@ -177,14 +171,15 @@ export class Store {
   }
 
   /**
-   * A load of rows arriving in batches, into one table. PostgreSQL: ONE COPY … FROM STDIN (CSV) held open
-   * for the whole load, so the server takes in rows while the caller prepares the next batch (a COPY per
-   * 1,000-row batch waited for each: 7 s of a 1M-row import's staging). SQLite: bulkInsert per batch.
-   * end() completes the load (all rows or, on PostgreSQL, none); abort() gives it up.
+   * A load of rows arriving in batches, into one table, overlapping the database's work with the
+   * caller's. PostgreSQL: ONE COPY … FROM STDIN (CSV) held open for the whole load (a COPY per 1,000-row
+   * batch waited for each: 7 s of a 1M-row import's staging). SQLite: bulkInsert per batch (a loader thread
+   * with its own connection gained nothing: the rows' structured clone cost what the thread saved).
+   * end() completes the load (on PostgreSQL all rows or none); abort() gives it up.
    */
   async bulkLoad(table: keyof DB, columns: string[]): Promise<BulkLoad> {
     if (this.#sqlite) {
-      return { write: async (rows) => void (await this.bulkInsert(table, columns, rows)), end: async () => {}, abort: async () => {} };
+      return { write: async (rows) => void sqliteInsert(this.#sqlite!, table, columns, rows), end: async () => {}, abort: async () => {} };
     }
     const client = await this.#pool!.connect();
     const copy = client.query(copyFrom(`COPY ${table} (${columns.map(quoteIdent).join(', ')}) FROM STDIN WITH (FORMAT csv)`));
@@ -225,28 +220,6 @@ export class Store {
     };
   }
 
-  #sqliteInsert(table: keyof DB, columns: string[], rows: unknown[][]): number {
-    const cols = columns.map(quoteIdent).join(', ');
-    // Ten rows per statement: a fifth less time than one row per statement, most of it binding.
-    const tuple = `(${columns.map(() => '?').join(', ')})`;
-    const insert = (k: number) => this.#sqlite!.prepare(`INSERT INTO ${table} (${cols}) VALUES ${Array(k).fill(tuple).join(', ')}`);
-    const many = insert(SQLITE_ROWS_PER_INSERT);
-    const one = insert(1);
-    let n = 0;
-    this.#sqlite!.transaction(() => {
-      let chunk: unknown[] = [];
-      for (const row of rows) {
-        chunk.push(...row);
-        if (++n % SQLITE_ROWS_PER_INSERT === 0) {
-          many.run(chunk);
-          chunk = [];
-        }
-      }
-      for (let i = 0; i < chunk.length; i += columns.length) one.run(chunk.slice(i, i + columns.length));
-    })();
-    return n;
-  }
-
   /** Atomically takes the next value of a per-workspace counter (definition numbers, change numbers…). */
   async nextSequence(workspaceId: number, name: string): Promise<number> {
     const row = await sql<{ value: number }>`
@@ -259,21 +232,4 @@ export class Store {
   async close(): Promise<void> {
     await this.db.destroy();
   }
-}
-
-function openSqlite(file: string, readonly = false): SqliteDatabase.Database {
-  const db = new SqliteDatabase(file, { readonly });
-  if (!readonly) {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-  }
-  db.pragma('busy_timeout = 5000');
-  // The streaming reader keeps a small page cache: its scans are sequential, and SQLite's sorter takes as
-  // much again during a large ORDER BY (64 MB here cost 110 MB more peak RSS per export for no speed).
-  db.pragma(`cache_size = ${readonly ? -8000 : -64000}`);
-  return db;
-}
-
-function quoteIdent(name: string): string {
-  return `"${name}"`;
 }

@@ -1,6 +1,7 @@
 /**
  * CSV reader: RFC 4180 (comma, double quotes, a quote inside a quoted field written as two), UTF-8 with
- * or without a BOM, records ended by CRLF, LF or CR (mixed endings are fine), streamed with csv-parse.
+ * or without a BOM, records ended by CRLF, LF or CR (mixed endings are fine), streamed through
+ * CsvRecordParser (csv-parser.ts).
  *
  * - Strict quoting: a quote inside an unquoted field, text after a closing quote and a quote never
  *   closed are errors naming the row and its line. A row longer than `maxRowBytes` (default 4 MiB) is an
@@ -15,7 +16,7 @@
  */
 import fs from 'node:fs';
 import { isUtf8 } from 'node:buffer';
-import { CsvError, type Parser, parse } from 'csv-parse';
+import { CsvRecordParser, CsvSyntaxError } from './csv-parser.js';
 import {
   DEFAULT_BATCH_SIZE,
   DEFAULT_MAX_ROW_BYTES,
@@ -87,7 +88,7 @@ async function lineOfOffset(file: string, offset: number): Promise<number> {
 class CsvSource implements RowSource {
   private readonly stream: fs.ReadStream;
   private readonly chunks: AsyncIterator<Buffer>;
-  private readonly parser: Parser;
+  private readonly parser: CsvRecordParser;
   /** file offset of the next chunk read */
   private offset = 0;
   private bomLength = 0;
@@ -104,17 +105,7 @@ class CsvSource implements RowSource {
   ) {
     this.stream = fs.createReadStream(file, { highWaterMark: CHUNK_BYTES });
     this.chunks = this.stream[Symbol.asyncIterator]();
-    this.parser = parse({
-      delimiter: ',',
-      quote: '"',
-      escape: '"',
-      record_delimiter: ['\r\n', '\n', '\r'],
-      relax_column_count: true,
-      relax_quotes: false,
-      skip_empty_lines: false,
-      max_record_size: maxRowBytes,
-    });
-    this.parser.on('error', () => {}); // reported through write() and end()
+    this.parser = new CsvRecordParser((fields) => this.assembler.push(++this.records, fields), maxRowBytes);
   }
 
   async pump(): Promise<boolean> {
@@ -155,7 +146,6 @@ class CsvSource implements RowSource {
   }
 
   async close(): Promise<void> {
-    this.parser.destroy();
     if (this.stream.closed) return;
     await new Promise<void>((resolve) => {
       this.stream.once('close', () => resolve());
@@ -171,17 +161,9 @@ class CsvSource implements RowSource {
     );
   }
 
-  /** Hands the records the parser has completed to the assembler. */
-  private drain(): void {
-    let record: string[] | null;
-    while ((record = this.parser.read() as string[] | null) !== null) this.assembler.push(++this.records, record);
-  }
-
   private async write(body: Buffer): Promise<void> {
-    const written = new Promise<void>((resolve, reject) => this.parser.write(body, (err) => (err ? reject(err) : resolve())));
     try {
-      this.drain(); // the parser parses synchronously; reading lets it go on (and frees its buffer)
-      await written;
+      this.parser.write(body.toString('utf8'));
     } catch (err) {
       throw await this.describe(err as Error);
     }
@@ -189,43 +171,35 @@ class CsvSource implements RowSource {
 
   private async end(): Promise<void> {
     try {
-      await new Promise<void>((resolve, reject) => {
-        this.parser.once('error', reject);
-        this.parser.once('finish', resolve);
-        this.parser.end();
-      });
+      this.parser.end();
     } catch (err) {
       throw await this.describe(err as Error);
     }
-    this.drain();
   }
 
-  /** Turns csv-parse's errors into messages that name the row and its line; other errors pass through. */
+  /** Turns the parser's errors into messages that name the row and its line; other errors pass through. */
   private async describe(err: Error): Promise<Error> {
-    if (!(err instanceof CsvError)) return err;
-    this.drain();
+    if (!(err instanceof CsvSyntaxError)) return err;
     const row = this.records + 1;
     const where = `Row ${row} (starting on line ${await lineOfRecord(this.file, this.bomLength, row)})`;
-    const column = typeof err.column === 'number' ? `, column ${err.column + 1}` : '';
+    const column = `, column ${err.column + 1}`;
     switch (err.code) {
-      case 'CSV_QUOTE_NOT_CLOSED':
+      case 'QUOTE_NOT_CLOSED':
         return new ImportFileError(`${where} opens a quoted field that is never closed.`, row);
-      case 'CSV_INVALID_CLOSING_QUOTE':
+      case 'INVALID_CLOSING_QUOTE':
         return new ImportFileError(
           `${where}${column}: a quoted field goes on after its closing quote. Inside a quoted field, write a quote as two quotes ("").`,
           row,
         );
       case 'INVALID_OPENING_QUOTE': {
-        const field = typeof err.field === 'string' ? ` (after "${err.field.slice(0, 40)}")` : '';
+        const field = ` (after "${err.field.slice(0, 40)}")`;
         return new ImportFileError(
           `${where}${column}: a quote appears inside an unquoted field${field}. Quote the whole field and write the quote as two quotes ("").`,
           row,
         );
       }
-      case 'CSV_MAX_RECORD_SIZE':
+      case 'MAX_RECORD_SIZE':
         return new ImportFileError(`${where} is longer than ${describeBytes(this.maxRowBytes)}; is a quote left open?`, row);
-      default:
-        return new ImportFileError(`${where} is not valid CSV: ${err.message}`, row);
     }
   }
 }

@@ -8,7 +8,7 @@
  * those batches. ImportFileError crosses the thread with its row number; leaving the loop early or
  * close() ends the thread.
  */
-import { Worker } from 'node:worker_threads';
+import { startWorker } from '../../../worker-threads.js';
 import { ImportFileError, type ReadOptions, type RowBatch, type SheetRows, type SubmitFileType } from './reader.js';
 
 /** What the worker posts (rows-worker.ts); the consumer answers each batch with 'next'. */
@@ -28,17 +28,8 @@ export interface WorkerInput {
 /** Batches the worker may read ahead of the consumer. */
 export const READ_AHEAD_BATCHES = 4;
 
-function startWorker(input: WorkerInput): Worker {
-  const entry = new URL(`./rows-worker${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
-  if (!entry.endsWith('.ts')) return new Worker(new URL(entry), { workerData: input });
-  // run from TypeScript sources (tsx): the worker registers tsx's loader before it imports the entry
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`;
-  return new Worker(boot, { eval: true, workerData: input });
-}
-
 export async function openRowsInWorker(file: string, type: SubmitFileType, opts: ReadOptions): Promise<SheetRows> {
-  const worker = startWorker({ file, type, opts });
+  const worker = startWorker(import.meta.url, 'rows-worker', { file, type, opts } satisfies WorkerInput);
   const queue: WorkerMessage[] = [];
   let wake: (() => void) | null = null;
   const push = (m: WorkerMessage) => {

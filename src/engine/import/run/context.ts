@@ -99,7 +99,6 @@ export interface StageColumn {
 /** Columns every staging table has, before the resource's own. */
 export const BASE_COLUMNS: StageColumn[] = [
   { name: 'row_no', type: 'integer' },
-  { name: 'src', type: 'text' },
   { name: 'err_code', type: 'integer' },
   { name: 'err_msg', type: 'text' },
   { name: 'action', type: 'text' },

@@ -29,7 +29,7 @@ import { itemBomHandler } from './bom.js';
 import { fileSummaryHandler } from './file-summary.js';
 import { itemFilesHandler } from './item-files.js';
 import type { HandlerFactory, RunContext } from './resource.js';
-import { csvFields, writeResults } from './results.js';
+import { RecordFile, collectErrors, csvFields, writeResults } from './results.js';
 import { type Cell, SourceFileError, type SourceFileType, openSource } from './source.js';
 import { itemSpecsHandler } from './specs.js';
 
@@ -65,6 +65,7 @@ export interface SourceColumn {
 }
 
 export async function executeImportRun(services: Services, runId: number): Promise<void> {
+  const T0 = performance.now(); const T = (l: string) => process.env.TRACE && console.error(l, ((performance.now() - T0) / 1000).toFixed(2));
   const { store, blobs } = services;
   const run = await store.db.selectFrom('import_runs').selectAll().where('id', '=', runId).executeTakeFirst();
   if (!run) throw new Error(`import run ${runId} does not exist`);
@@ -121,6 +122,7 @@ export async function executeImportRun(services: Services, runId: number): Promi
     let rows = 0;
     const load = await store.bulkLoad(staging.name as keyof DB, names);
     let loaded = false;
+    const echo = new RecordFile(path.join(tmpDir, 'echo'));
     try {
       for await (const batch of source.rows) {
         const staged: unknown[][] = [];
@@ -130,7 +132,7 @@ export async function executeImportRun(services: Services, runId: number): Promi
           const rowNo = batch.firstRowNumber + i;
           rows++;
           // the echoed source cells, already CSV: the result files put them in front of the row's status
-          const src = csvFields(echoed.map((c) => rawText(cells[c.index])));
+          echo.add([String(rowNo), csvFields(echoed.map((c) => rawText(cells[c.index])))]);
           values.clear();
           for (const c of mapped) {
             const text = cellText(cells[c.index], options.stripWhiteSpace);
@@ -141,32 +143,40 @@ export async function executeImportRun(services: Services, runId: number): Promi
             return await fail(`Row ${rowNo} has ${cells.length} values but the header row has ${width} columns: the values after column ${width} have no header. Nothing was imported.`);
           }
           try {
-            staged.push([rowNo, src, null, null, action, 0, ...handler.stage(values, ctx)]);
+            staged.push([rowNo, null, null, action, 0, ...handler.stage(values, ctx)]);
           } catch (err) {
             if (!(err instanceof RowError)) throw err;
-            staged.push([rowNo, src, err.code, err.message, null, 0, ...noValues]);
+            staged.push([rowNo, err.code, err.message, null, 0, ...noValues]);
           }
         }
         if (staged.length > 0) await load.write(staged);
+        await echo.flush();
       }
       await load.end();
+      await echo.close();
       loaded = true;
     } catch (err) {
       if (err instanceof SourceFileError) return await fail(err.message);
       throw err;
     } finally {
-      if (!loaded) await load.abort();
+      if (!loaded) {
+        await load.abort();
+        echo.destroy();
+      }
     }
     if (rows === 0) return await fail('The file has a header row but no data rows.');
+    T('staged');
     await indexStaging(store.db, staging, handler.indexed);
+    T('indexed');
 
     // 4. checks; result files and the run's counts; when committing, the writes to the items world — a
     // commit does all three in ONE transaction, so the run is COMPLETE exactly when its rows are applied.
     const rename = (name: string) =>
       options.mapping.find((m) => m.resource.toLowerCase() === 'import' && m.apiName.toLowerCase() === name.toLowerCase())?.sourceName ?? name;
     const headers = [...echoed.map((c) => c.header), rename('status'), rename('errorCode'), rename('errorMessage'), rename('rowNumber')];
-    const finish = async (db: Kysely<DB>) => {
-      const counts = await writeResults(db, blobs, staging, headers, resultKey, errorKey);
+    const errorsFile = path.join(tmpDir, 'errors');
+    const writeResultFiles = () => writeResults(blobs, echo.path, errorsFile, headers, resultKey, errorKey);
+    const finish = async (db: Kysely<DB>, counts: { total: number; errors: number }) => {
       const updated = await db
         .updateTable('import_runs')
         .set({
@@ -192,14 +202,22 @@ export async function executeImportRun(services: Services, runId: number): Promi
       if (run.commit === 1) {
         await store.db.transaction().execute(async (trx) => {
           await handler.check(trx, ctx);
-          await handler.apply(trx, ctx);
-          if (changeTarget !== null) await addToChange(trx, ctx, handler, runId, changeTarget);
-          await finish(trx);
+          T('checked');
+          // the failed rows are known now: the result files are merged while the writes run
+          await collectErrors(trx, staging, errorsFile);
+          const applied = (async () => {
+            await handler.apply(trx, ctx);
+            if (changeTarget !== null) await addToChange(trx, ctx, handler, runId, changeTarget);
+          })();
+          const [counts] = await bothSettled(writeResultFiles().then((c) => { T('merged'); return c; }), applied.then(() => T('applied')));
+          await finish(trx, counts);
+          T('finished');
           await dropStaging(trx, staging); // with the commit, so a process dying next leaves no table behind
         });
       } else {
         await handler.check(store.db, ctx);
-        await finish(store.db);
+        await collectErrors(store.db, staging, errorsFile);
+        await finish(store.db, await writeResultFiles());
       }
       // a committed preview's files are replaced by the commit's
       for (const key of [run.result_blob_key, run.error_blob_key]) if (key && key !== resultKey && key !== errorKey) await blobs.delete(key).catch(() => {});
@@ -209,10 +227,19 @@ export async function executeImportRun(services: Services, runId: number): Promi
       await blobs.delete(resultKey).catch(() => {});
       await blobs.delete(errorKey).catch(() => {});
     }
+    T('committed');
   } finally {
     await dropStaging(store.db, staging).catch(() => {});
     await fs.promises.rm(tmpDir, { recursive: true, force: true }).catch(() => {});
   }
+}
+
+/** Both values once both promises have settled (so neither is left running), or the first failure. */
+async function bothSettled<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+  const [ra, rb] = await Promise.allSettled([a, b]);
+  if (ra.status === 'rejected') throw ra.reason;
+  if (rb.status === 'rejected') throw rb.reason;
+  return [ra.value, rb.value];
 }
 
 function isBlank(cells: Cell[]): boolean {

@@ -1,8 +1,9 @@
 /**
- * resultContent (every row) and errorContent (failed rows only): CSV files written in one pass over the
- * staging table in row order (keyset batches of 5,000 through the caller's connection, so they see the
- * run's own transaction), streamed into the blob store with bounded memory.
+ * resultContent (every row) and errorContent (failed rows only): CSV files merged from the rows' echoed
+ * source cells (kept in a local file while staging) and the failed rows of the staging table, streamed
+ * into the blob store with bounded memory.
  */
+import fs from 'node:fs';
 import type { Writable } from 'node:stream';
 import { type Kysely, sql } from 'kysely';
 import type { BlobStore } from '../../../blobs/blob-store.js';
@@ -47,43 +48,147 @@ function finish(stream: Writable): Promise<void> {
   });
 }
 
+/**
+ * A local file of records (arrays of text fields), one per line: fields tab-separated, with backslash,
+ * tab, CR and LF escaped. The engine keeps each row's echoed source cells here while it stages the rows,
+ * and the failed rows once they are checked; the result files are the merge of the two, so neither the
+ * staging table nor the final transaction carries the source text.
+ */
+export class RecordFile {
+  readonly #out: fs.WriteStream;
+  #pending = '';
+  count = 0;
+
+  constructor(readonly path: string) {
+    this.#out = fs.createWriteStream(path);
+  }
+
+  add(fields: string[]): void {
+    let line = '';
+    for (let i = 0; i < fields.length; i++) line += (i > 0 ? '\t' : '') + escapeField(fields[i]);
+    this.#pending += `${line}\n`;
+    this.count++;
+  }
+
+  /** Writes what add() gathered (call once per batch). */
+  async flush(): Promise<void> {
+    if (this.#pending === '') return;
+    const text = this.#pending;
+    this.#pending = '';
+    await write(this.#out, text);
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    await finish(this.#out);
+  }
+
+  /** Closes the file without waiting for it (abandoned runs); idempotent. */
+  destroy(): void {
+    this.#out.destroy();
+  }
+}
+
+const ESCAPED = /[\\\t\n\r]/;
+const ESCAPE: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+const UNESCAPE: Record<string, string> = { '\\': '\\', t: '\t', n: '\n', r: '\r' };
+
+function escapeField(s: string): string {
+  return ESCAPED.test(s) ? s.replace(/[\\\t\n\r]/g, (c) => ESCAPE[c]) : s;
+}
+
+function unescapeField(s: string): string {
+  return s.includes('\\') ? s.replace(/\\(.)/g, (_, c: string) => UNESCAPE[c] ?? c) : s;
+}
+
+/** The records of a RecordFile, in batches (one per chunk read). */
+export async function* readRecords(file: string): AsyncGenerator<string[][]> {
+  let rest = '';
+  for await (const chunk of fs.createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+    const text = rest + (chunk as string);
+    const end = text.lastIndexOf('\n');
+    if (end === -1) {
+      rest = text;
+      continue;
+    }
+    rest = text.slice(end + 1);
+    yield text.slice(0, end).split('\n').map((line) => line.split('\t').map(unescapeField));
+  }
+  if (rest !== '') throw new Error(`${file} ends in the middle of a record`);
+}
+
+/** Writes the failed rows of the staging table, in row order, as records [row_no, err_code, err_msg]. */
+export async function collectErrors(db: Kysely<DB>, staging: Staging, file: string): Promise<void> {
+  const out = new RecordFile(file);
+  try {
+    let last = -1;
+    for (;;) {
+      const { rows } = await sql<{ row_no: number; err_code: number; err_msg: string | null }>`
+        SELECT row_no, err_code, err_msg FROM ${staging.table} WHERE err_code IS NOT NULL AND row_no > ${last} ORDER BY row_no LIMIT 5000`.execute(db);
+      if (rows.length === 0) break;
+      last = Number(rows[rows.length - 1].row_no);
+      for (const r of rows) out.add([String(Number(r.row_no)), String(Number(r.err_code)), r.err_msg ?? '']);
+      await out.flush();
+    }
+    await out.close();
+  } catch (err) {
+    out.destroy();
+    throw err;
+  }
+}
+
+/**
+ * resultContent and errorContent: `echo` (records [row_no, echoed cells as CSV fields]) merged in row order
+ * with `errors` (from collectErrors), streamed into the blob store.
+ */
 export async function writeResults(
-  db: Kysely<DB>, blobs: BlobStore, staging: Staging, headers: string[], resultKey: string, errorKey: string,
+  blobs: BlobStore, echo: string, errors: string, headers: string[], resultKey: string, errorKey: string,
 ): Promise<{ total: number; errors: number }> {
   const result = blobs.createWriteStream(resultKey);
-  const errors = blobs.createWriteStream(errorKey);
+  const failedRows = blobs.createWriteStream(errorKey);
+  const errorBatches = readRecords(errors);
+  let batch: string[][] = [];
+  let at = 0;
+  const nextError = async (): Promise<string[] | null> => {
+    while (at >= batch.length) {
+      const next = await errorBatches.next();
+      if (next.done) return null;
+      batch = next.value;
+      at = 0;
+    }
+    return batch[at++];
+  };
   let total = 0;
   let failed = 0;
   try {
     await write(result, csvLine(headers));
-    await write(errors, csvLine(headers));
-    let last = -1;
-    for (;;) {
-      const { rows } = await sql<{ row_no: number; src: string; err_code: number | null; err_msg: string | null }>`
-        SELECT row_no, src, err_code, err_msg FROM ${staging.table} WHERE row_no > ${last} ORDER BY row_no LIMIT 5000`.execute(db);
-      if (rows.length === 0) break;
-      last = Number(rows[rows.length - 1].row_no);
+    await write(failedRows, csvLine(headers));
+    let error = await nextError();
+    for await (const records of readRecords(echo)) {
       let out = '';
       let err = '';
-      for (const r of rows) {
+      for (const [rowNo, src] of records) {
         total++;
-        const bad = r.err_code !== null;
-        const line = r.src + csvLine([bad ? 'ERROR' : 'SUCCESS', bad ? Number(r.err_code) : null, r.err_msg, Number(r.row_no)]);
-        out += line;
-        if (bad) {
-          failed++;
+        if (error !== null && error[0] === rowNo) {
+          const line = src + csvLine(['ERROR', error[1], error[2] === '' ? null : error[2], rowNo]);
+          out += line;
           err += line;
-        }
+          failed++;
+          error = await nextError();
+        } else out += `${src}SUCCESS,,,${rowNo}\r\n`;
       }
       await write(result, out);
-      if (err !== '') await write(errors, err);
+      if (err !== '') await write(failedRows, err);
     }
+    if (error !== null) throw new Error(`row ${error[0]} failed but was not staged`);
     await finish(result);
-    await finish(errors);
+    await finish(failedRows);
   } catch (e) {
     result.destroy(e as Error);
-    errors.destroy(e as Error);
+    failedRows.destroy(e as Error);
     throw e;
+  } finally {
+    await errorBatches.return(undefined);
   }
   return { total, errors: failed };
 }

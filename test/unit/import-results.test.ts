@@ -1,0 +1,70 @@
+/** The import engine's result files: the record files it keeps while staging, and their merge. */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { DirectoryBlobStore } from '../../src/blobs/directory-blob-store.js';
+import { RecordFile, csvFields, readRecords, writeResults } from '../../src/engine/import/run/results.js';
+
+let dir = '';
+before(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plmx-results-'));
+});
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+async function written(name: string, records: string[][]): Promise<string> {
+  const f = new RecordFile(path.join(dir, name));
+  for (const r of records) f.add(r);
+  await f.close();
+  return f.path;
+}
+
+async function readAllRecords(file: string): Promise<string[][]> {
+  const out: string[][] = [];
+  for await (const batch of readRecords(file)) out.push(...batch);
+  return out;
+}
+
+describe('RecordFile', () => {
+  it('keeps any text: tabs, line breaks, backslashes, empty fields and multi-byte characters', async () => {
+    const records = [
+      ['1', 'plain'],
+      ['2', 'tab\there', 'line\nbreak', 'cr\r\nlf'],
+      ['3', 'back\\slash', '\\t is not a tab', ''],
+      ['4', 'Ω ünïcödé 部品 😀'],
+      ['5', '\\', '\t', '\n\\n'],
+    ];
+    assert.deepEqual(await readAllRecords(await written('odd', records)), records);
+  });
+
+  it('reads records that straddle its read chunks', async () => {
+    const long = 'x'.repeat(700_000);
+    const records = Array.from({ length: 6 }, (_, i) => [String(i), `${long}\n${i}`, 'é'.repeat(100_001)]);
+    assert.deepEqual(await readAllRecords(await written('long', records)), records);
+  });
+});
+
+describe('writeResults', () => {
+  it('merges the echoed rows with the failed ones, in row order, into result and error files', async () => {
+    const blobs = new DirectoryBlobStore(path.join(dir, 'blobs'));
+    const echo = await written('echo', [
+      ['2', csvFields(['P-1', 'Bolt'])],
+      ['3', csvFields(['P-2', 'Nut, "hex"'])],
+      ['5', csvFields(['P-3', 'multi\nline'])],
+      ['6', csvFields(['P-4', null])],
+    ]);
+    const errors = await written('errors', [
+      ['3', '3026', "The item 'P-2' is already on row 2; an item can appear once per file."],
+      ['6', '3001', "Column 'name' is empty"],
+    ]);
+    const counts = await writeResults(blobs, echo, errors, ['number', 'name', 'status', 'errorCode', 'errorMessage', 'rowNumber'], 'r.csv', 'e.csv');
+    assert.deepEqual(counts, { total: 4, errors: 2 });
+    const read = async (key: string) => (await fs.promises.readFile(path.join(dir, 'blobs', key))).toString('utf8');
+    const header = 'number,name,status,errorCode,errorMessage,rowNumber\r\n';
+    const p2 = `P-2,"Nut, ""hex""",ERROR,3026,The item 'P-2' is already on row 2; an item can appear once per file.,3\r\n`;
+    const p4 = `P-4,,ERROR,3001,Column 'name' is empty,6\r\n`;
+    assert.equal(await read('r.csv'), `${header}P-1,Bolt,SUCCESS,,,2\r\n${p2}P-3,"multi\nline",SUCCESS,,,5\r\n${p4}`);
+    assert.equal(await read('e.csv'), `${header}${p2}${p4}`);
+  });
+});
