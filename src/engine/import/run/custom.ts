@@ -115,6 +115,17 @@ export function mergeAttrs(current: string | null, set: string | null, clear: st
 
 /** The custom-attribute staging columns of a row: values by GUID and the GUIDs to clear, as JSON (or null). */
 export function setCustomColumns(out: Map<string, unknown>, attrs: Record<string, unknown>, attrClears: string[]): void {
-  out.set('attrs', Object.keys(attrs).length > 0 ? JSON.stringify(attrs) : null);
-  out.set('attr_clears', attrClears.length > 0 ? JSON.stringify(attrClears) : null);
+  const [json, clears] = customColumns(attrs, attrClears);
+  out.set('attrs', json);
+  out.set('attr_clears', clears);
+}
+
+/** The staged `attrs` and `attr_clears` of a row: its custom values and clears as JSON, or null. */
+export function customColumns(attrs: Record<string, unknown>, attrClears: string[]): [string | null, string | null] {
+  let any = false;
+  for (const _ in attrs) {
+    any = true;
+    break;
+  }
+  return [any ? JSON.stringify(attrs) : null, attrClears.length > 0 ? JSON.stringify(attrClears) : null];
 }
