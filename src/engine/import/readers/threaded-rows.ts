@@ -1,7 +1,8 @@
 /**
- * A reader run on a worker thread: parsing a large file (csv-parse, the XLSX XML) takes as long as the
- * engine's own work on the rows, so on a worker it overlaps that work instead of adding to it (1M-row CSV:
- * 2.5 s of parsing leave the engine's thread; each batch costs it a structured clone, ~0.2 µs per cell).
+ * A reader run on a worker thread: parsing a large file (CSV records, the XLSX XML) and making strings of
+ * its cells is a large share of an import's CPU, so on a worker it overlaps the engine's own work on the
+ * rows instead of adding to it (1M-row CSV: ~1.3 s leave the engine's thread; each batch costs it a
+ * structured clone, ~0.2 µs per cell).
  * Starting the thread costs about 0.1 s, so openRows uses one only for files above `workerAboveBytes`.
  *
  * The worker reads a few batches ahead of the consumer and then waits for it, so memory stays bounded by
