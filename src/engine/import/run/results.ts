@@ -126,20 +126,11 @@ async function* completeLines(file: string): AsyncGenerator<string> {
   if (rest !== '') throw new Error(`${file} ends in the middle of a record`);
 }
 
-/** The records of a RecordFile, in batches (one per chunk read). */
+/** The records of a RecordFile, in batches (one per piece read). */
 export async function* readRecords(file: string): AsyncGenerator<string[][]> {
-  let rest = '';
-  for await (const chunk of fs.createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
-    const text = rest + (chunk as string);
-    const end = text.lastIndexOf('\n');
-    if (end === -1) {
-      rest = text;
-      continue;
-    }
-    rest = text.slice(end + 1);
-    yield text.slice(0, end).split('\n').map((line) => line.split('\t').map(unescapeField));
+  for await (const text of completeLines(file)) {
+    yield text.slice(0, -1).split('\n').map((line) => line.split('\t').map(unescapeField));
   }
-  if (rest !== '') throw new Error(`${file} ends in the middle of a record`);
 }
 
 /** Writes the failed rows of the staging table, in row order, as records [row_no, err_code, err_msg]. */

@@ -1,0 +1,101 @@
+/**
+ * Store.bulkLoad on the test database (the embedded one, or PostgreSQL with PLMX_DATABASE_URL): rows in
+ * batches with exact values, failures that reach the caller and leave the store usable, and, on SQLite,
+ * the loader thread and the WAL checkpointer thread.
+ */
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
+import type { DB } from '../../src/store/schema.js';
+import { Store } from '../../src/store/store.js';
+import { type ScratchDatabase, scratchDatabase } from '../helpers/database.js';
+
+const TABLE = 'bulk_test' as keyof DB;
+let dir = '';
+let database: ScratchDatabase;
+let store: Store;
+
+before(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plmx-bulk-'));
+  database = await scratchDatabase();
+  store = await Store.open({ dataDir: dir, databaseUrl: database.url });
+});
+after(async () => {
+  await store.close();
+  await database.drop();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function freshTable(): Promise<void> {
+  await sql`DROP TABLE IF EXISTS bulk_test`.execute(store.db);
+  await sql`CREATE TABLE bulk_test (id integer, name text, qty ${sql.raw(store.dialect === 'postgres' ? 'double precision' : 'real')})`.execute(store.db);
+}
+
+async function rows(): Promise<{ id: number; name: string | null; qty: number | null }[]> {
+  return (await sql<{ id: number; name: string | null; qty: number | null }>`SELECT id, name, qty FROM bulk_test ORDER BY id`.execute(store.db)).rows;
+}
+
+const batch = (from: number, n: number) =>
+  Array.from({ length: n }, (_, i) => [from + i, i % 7 === 0 ? null : `n "${from + i}", with\nline`, i % 5 === 0 ? null : (from + i) / 4]);
+
+const variants = [{ name: 'in the calling thread', threaded: false }, { name: 'on a loader thread (SQLite)', threaded: true }];
+
+describe('Store.bulkLoad', () => {
+  for (const v of variants) {
+    it(`loads batches with their exact values, ${v.name}`, async () => {
+      await freshTable();
+      const load = await store.bulkLoad(TABLE, ['id', 'name', 'qty'], { threaded: v.threaded });
+      for (let b = 0; b < 5; b++) await load.write(batch(b * 1000, 1000));
+      await load.write([[5000, '', 0], [5001, '\\.', -1.5]]); // an empty string, COPY's end-of-data marker
+      await load.end();
+      const got = await rows();
+      assert.equal(got.length, 5002);
+      assert.deepEqual(got.slice(0, 8).map((r) => [r.id, r.name, r.qty]), batch(0, 8));
+      assert.deepEqual(got.slice(-2).map((r) => [r.id, r.name, r.qty]), [[5000, '', 0], [5001, '\\.', -1.5]]);
+    });
+
+    it(`reports a failed load and stays usable, ${v.name}`, async () => {
+      await freshTable();
+      const load = await store.bulkLoad('no_such_table' as keyof DB, ['id'], { threaded: v.threaded });
+      await assert.rejects(async () => {
+        for (let i = 0; i < 20; i++) await load.write([[i]]);
+        await load.end();
+      }, /no_such_table/);
+      await load.abort();
+      // an abandoned load gives back what it held: more loads than the pool has connections still run
+      for (let i = 0; i < 12; i++) {
+        const partial = await store.bulkLoad(TABLE, ['id', 'name', 'qty'], { threaded: v.threaded });
+        await partial.write(batch(i * 10, 10));
+        await partial.abort();
+      }
+      const ok = await store.bulkLoad(TABLE, ['id', 'name', 'qty'], { threaded: v.threaded });
+      await ok.write(batch(100_000, 3));
+      await ok.end();
+      const ids = (await rows()).map((r) => r.id);
+      // PostgreSQL: an aborted COPY adds nothing; SQLite commits each batch as it goes
+      assert.ok(ids.includes(100_002));
+      if (store.dialect === 'postgres') assert.deepEqual(ids, [100_000, 100_001, 100_002]);
+    });
+  }
+
+  it('checkpoints the SQLite WAL on its own thread, outside commits', async (t) => {
+    if (store.dialect !== 'sqlite') return t.skip('SQLite only');
+    const own = fs.mkdtempSync(path.join(dir, 'wal-'));
+    const fresh = await Store.open({ dataDir: own }); // a new file: no free pages for checkpointed ones to fill
+    try {
+      await sql`CREATE TABLE bulk_test (id integer, name text, qty real)`.execute(fresh.db);
+      const file = path.join(own, 'plmx.sqlite');
+      const before = fs.statSync(file).size;
+      await fresh.bulkInsert(TABLE, ['id', 'name', 'qty'], batch(0, 30_000));
+      // auto-checkpoints are off: the database file grows only when the checkpointer copies the WAL into it
+      const deadline = Date.now() + 5000;
+      while (fs.statSync(file).size < before + 1024 * 1024 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      assert.ok(fs.statSync(file).size >= before + 1024 * 1024, `the database file stayed at ${fs.statSync(file).size} bytes`);
+    } finally {
+      await fresh.close();
+    }
+  });
+});
