@@ -128,7 +128,14 @@ export function itemBomHandler(customAttrs: AttributeDef[]): ResourceHandler {
       const byKey = (guid: string, number: string) => sql`CASE WHEN ${sql.ref(`${ctx.staging.name}.${guid}`)} IS NOT NULL
         THEN (SELECT r.item_id FROM item_revisions r WHERE r.workspace_id = ${ws} AND r.guid = ${sql.ref(`${ctx.staging.name}.${guid}`)})
         ELSE (SELECT i.id FROM items i WHERE i.workspace_id = ${ws} AND i.number = ${sql.ref(`${ctx.staging.name}.${number}`)}) END`;
-      await sql`UPDATE ${T} SET parent_item_id = ${byKey('pguid', 'pkey')}, child_item_id = ${byKey('cguid', 'ckey')} WHERE ${ok}`.execute(db);
+      if (ctx.dialect === 'postgres') {
+        // lines naming both items by number, with one join (a lookup per row took 5.5 s for a million lines)
+        await sql`UPDATE ${T} SET parent_item_id = p.id, child_item_id = c.id FROM items p, items c
+          WHERE ${T}.err_code IS NULL AND ${T}.pguid IS NULL AND ${T}.cguid IS NULL
+            AND p.workspace_id = ${ws} AND p.number = ${T}.pkey AND c.workspace_id = ${ws} AND c.number = ${T}.ckey`.execute(db);
+      }
+      await sql`UPDATE ${T} SET parent_item_id = ${byKey('pguid', 'pkey')}, child_item_id = ${byKey('cguid', 'ckey')}
+        WHERE ${ok} AND (parent_item_id IS NULL OR child_item_id IS NULL)`.execute(db);
       await fail(ROW.NOT_FOUND, concat(`Column 'parent': no item has the `, sql`CASE WHEN pguid IS NOT NULL THEN 'guid ''' || pguid ELSE 'number ''' || pkey END`, `'.`), sql`parent_item_id IS NULL`);
       await fail(ROW.NOT_FOUND, concat(`Column 'item': no item has the `, sql`CASE WHEN cguid IS NOT NULL THEN 'guid ''' || cguid ELSE 'number ''' || ckey END`, `'.`), sql`child_item_id IS NULL`);
       // name lines by number in messages
@@ -146,8 +153,17 @@ export function itemBomHandler(customAttrs: AttributeDef[]): ResourceHandler {
           sql`EXISTS (SELECT 1 FROM ${T} t2 WHERE ${sameLine} AND t2.row_no < ${T}.row_no)`,
         );
       }
-      await sql`UPDATE ${T} SET line_id = (SELECT min(bl.id) FROM bom_lines bl JOIN items i ON bl.parent_rev_id = coalesce(i.working_rev_id, i.latest_rev_id)
-          WHERE i.id = ${T}.parent_item_id AND bl.child_item_id = ${T}.child_item_id) WHERE ${ok}`.execute(db);
+      if (ctx.dialect === 'postgres') {
+        // the current lines of the file's parents, joined (a lookup per row: 4.8 s for a million lines)
+        await sql`UPDATE ${T} SET line_id = x.id FROM (
+            SELECT i.id AS pid, bl.child_item_id AS cid, min(bl.id) AS id FROM items i
+            JOIN bom_lines bl ON bl.parent_rev_id = coalesce(i.working_rev_id, i.latest_rev_id)
+            WHERE i.id IN (SELECT parent_item_id FROM ${T} WHERE err_code IS NULL) GROUP BY i.id, bl.child_item_id) x
+          WHERE ${T}.err_code IS NULL AND x.pid = ${T}.parent_item_id AND x.cid = ${T}.child_item_id`.execute(db);
+      } else {
+        await sql`UPDATE ${T} SET line_id = (SELECT min(bl.id) FROM bom_lines bl JOIN items i ON bl.parent_rev_id = coalesce(i.working_rev_id, i.latest_rev_id)
+            WHERE i.id = ${T}.parent_item_id AND bl.child_item_id = ${T}.child_item_id) WHERE ${ok}`.execute(db);
+      }
       const onBom = concat(`The item '`, sql`ckey`, `' is already on the BOM of '`, sql`pkey`, `'.`);
       const notOnBom = concat(`The item '`, sql`ckey`, `' is not on the BOM of '`, sql`pkey`, `'.`);
       switch (ctx.mode) {
@@ -199,8 +215,9 @@ export function itemBomHandler(customAttrs: AttributeDef[]): ResourceHandler {
 async function applyBom(db: Kysely<DB>, ctx: RunContext): Promise<void> {
   const T = ctx.staging.table;
   const ws = ctx.workspaceId;
-  // EDIT rows that change nothing leave the BOM (and the revision) as it is
-  await sql`UPDATE ${T} SET changed = 1 WHERE ${ok} AND (action <> 'EDIT' OR EXISTS (
+  // EDIT rows that change nothing leave the BOM (and the revision) as it is; rows of other actions always
+  // change it, and are not marked (a million-row CREATE spent 3.9 s on PostgreSQL marking every row)
+  await sql`UPDATE ${T} SET changed = 1 WHERE ${ok} AND action = 'EDIT' AND (EXISTS (
       SELECT 1 FROM bom_lines bl JOIN items i ON bl.parent_rev_id = coalesce(i.working_rev_id, i.latest_rev_id)
       WHERE i.id = ${T}.parent_item_id AND bl.child_item_id = ${T}.child_item_id AND (
         (${T}.quantity IS NOT NULL AND ${T}.quantity IS DISTINCT FROM bl.quantity)
@@ -211,7 +228,7 @@ async function applyBom(db: Kysely<DB>, ctx: RunContext): Promise<void> {
     const changed = rows.filter((r) => attrsChange(r.line_attrs, r.attrs, r.attr_clears)).map((r) => r.row_no);
     if (changed.length > 0) await sql`UPDATE ${T} SET changed = 1 WHERE row_no IN (${sql.join(changed)})`.execute(db);
   });
-  const parents = sql`SELECT parent_item_id FROM ${T} WHERE ${ok} AND changed = 1`;
+  const parents = sql`SELECT parent_item_id FROM ${T} WHERE ${ok} AND (action <> 'EDIT' OR changed = 1)`;
   await ensureWorkingRevisions(db, ctx.dialect, ws, ctx.creatorId, ctx.now, parents);
   const workingRevs = sql`SELECT i.working_rev_id FROM items i WHERE i.id IN (${parents})`;
   if (ctx.mode === 'REPLACE') {
