@@ -59,11 +59,11 @@ export async function openRowsInWorker(file: string, type: SubmitFileType, opts:
   let sheet: WorkerMessage;
   try {
     sheet = await next();
+    if (sheet.kind !== 'sheet') throw new Error(`the reader thread sent ${sheet.kind} before the header row`);
   } catch (err) {
     await close();
     throw err;
   }
-  if (sheet.kind !== 'sheet') throw new Error(`the reader thread sent ${sheet.kind} before the header row`);
   async function* rows(): AsyncGenerator<RowBatch> {
     try {
       for (;;) {
