@@ -9,7 +9,7 @@ import { type Kysely, sql } from 'kysely';
 import type { AttributeDef } from '../../../domain/item-json.js';
 import type { DB } from '../../../store/schema.js';
 import { attrsChange, customAttributeNames, customValue, mergeAttrs, setCustomColumns } from './custom.js';
-import { ROW, RowError, type StageColumn, clearsText, concat, ensureWorkingRevisions, guidSql, numberCell, rowFailer, stagedRow } from './context.js';
+import { ROW, RowError, type StageColumn, clearsText, concat, ensureWorkingRevisions, guidSql, numberCell, rowFailer, StagedValues, StageIndex } from './context.js';
 import type { ResourceHandler, RunContext } from './resource.js';
 
 const STD: Record<string, { col: string; kind: 'text' | 'real' | 'integer' | 'key' }> = {
@@ -32,6 +32,7 @@ const COLUMNS: StageColumn[] = [
   { name: 'child_item_id', type: 'integer' },
   { name: 'line_id', type: 'integer' },
 ];
+const INDEX = new StageIndex(COLUMNS);
 
 const ok = sql`err_code IS NULL`;
 
@@ -71,7 +72,7 @@ export function itemBomHandler(customAttrs: AttributeDef[]): ResourceHandler {
     },
 
     stage(values, ctx) {
-      const out = new Map<string, unknown>();
+      const out = new StagedValues(INDEX);
       const clears: string[] = [];
       const attrs: Record<string, unknown> = {};
       const attrClears: string[] = [];
@@ -117,7 +118,7 @@ export function itemBomHandler(customAttrs: AttributeDef[]): ResourceHandler {
       }
       out.set('clears', clearsText(clears));
       setCustomColumns(out, attrs, attrClears);
-      return stagedRow(COLUMNS, out);
+      return out.values;
     },
 
     async check(db, ctx) {

@@ -4,7 +4,7 @@
  */
 import { ArenaError } from '../../../domain/errors.js';
 import { type AttributeDef, parseAdditionalAttributes } from '../../../domain/item-json.js';
-import { ROW, RowError } from './context.js';
+import { ROW, RowError, type StagedValues } from './context.js';
 
 /** Adds the custom attributes to a resource's attribute names (system names win); returns them by name. */
 export function customAttributeNames(attributes: Map<string, string>, customAttrs: AttributeDef[]): Map<string, AttributeDef> {
@@ -114,18 +114,12 @@ export function mergeAttrs(current: string | null, set: string | null, clear: st
 }
 
 /** The custom-attribute staging columns of a row: values by GUID and the GUIDs to clear, as JSON (or null). */
-export function setCustomColumns(out: Map<string, unknown>, attrs: Record<string, unknown>, attrClears: string[]): void {
-  const [json, clears] = customColumns(attrs, attrClears);
-  out.set('attrs', json);
-  out.set('attr_clears', clears);
-}
-
-/** The staged `attrs` and `attr_clears` of a row: its custom values and clears as JSON, or null. */
-export function customColumns(attrs: Record<string, unknown>, attrClears: string[]): [string | null, string | null] {
+export function setCustomColumns(out: StagedValues, attrs: Record<string, unknown>, attrClears: string[]): void {
   let any = false;
   for (const _ in attrs) {
     any = true;
     break;
   }
-  return [any ? JSON.stringify(attrs) : null, attrClears.length > 0 ? JSON.stringify(attrClears) : null];
+  out.set('attrs', any ? JSON.stringify(attrs) : null);
+  out.set('attr_clears', attrClears.length > 0 ? JSON.stringify(attrClears) : null);
 }

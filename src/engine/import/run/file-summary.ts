@@ -9,11 +9,12 @@
 import { type Kysely, sql } from 'kysely';
 import { newGuid } from '../../../domain/ids.js';
 import type { DB } from '../../../store/schema.js';
-import { ROW, RowError, type StageColumn, clearsText, concat, rowFailer, stagedRow } from './context.js';
+import { ROW, RowError, type StageColumn, StageIndex, StagedValues, clearsText, concat, rowFailer } from './context.js';
 import { FILE_ATTRS, FILE_COLUMNS, FILE_WRITTEN, checkFileValues, insertFiles, resolveFileKey, stageFileValue } from './file-records.js';
 import type { ResourceHandler, RunContext } from './resource.js';
 
 const COLUMNS: StageColumn[] = [...FILE_COLUMNS, { name: 'dkey', type: 'text' }];
+const INDEX = new StageIndex(COLUMNS);
 
 const KEYS: Record<string, string> = { number: 'fkey', guid: 'fguid' };
 
@@ -30,7 +31,7 @@ export function fileSummaryHandler(): ResourceHandler {
     itemColumn: null,
 
     stage(values, ctx) {
-      const out = new Map<string, unknown>();
+      const out = new StagedValues(INDEX);
       const clears: string[] = [];
       for (const [apiName, text] of values) {
         const key = KEYS[apiName];
@@ -51,7 +52,7 @@ export function fileSummaryHandler(): ResourceHandler {
       }
       out.set('new_guid', newGuid());
       out.set('clears', clearsText(clears));
-      return stagedRow(COLUMNS, out);
+      return out.values;
     },
 
     async check(db, ctx) {

@@ -13,7 +13,7 @@
 import { type Kysely, sql } from 'kysely';
 import { newGuid } from '../../../domain/ids.js';
 import type { DB } from '../../../store/schema.js';
-import { ROW, RowError, type StageColumn, booleanCell, clearsText, concat, ensureWorkingRevisions, guidSql, rowFailer, stagedRow } from './context.js';
+import { ROW, RowError, type StageColumn, booleanCell, clearsText, concat, ensureWorkingRevisions, guidSql, rowFailer, StagedValues, StageIndex } from './context.js';
 import {
   FILE_ATTRS, FILE_COLUMNS, checkFileValues, insertFiles, resolveFileKey, setLatestEdition, stageFileValue,
 } from './file-records.js';
@@ -41,6 +41,7 @@ const COLUMNS: StageColumn[] = [
   { name: 'assoc_file_id', type: 'integer' },
   { name: 'sets_primary', type: 'integer' },
 ];
+const INDEX = new StageIndex(COLUMNS);
 
 const ok = sql`err_code IS NULL`;
 
@@ -56,7 +57,7 @@ export function itemFilesHandler(): ResourceHandler {
     itemColumn: 'item_id',
 
     stage(values, ctx) {
-      const out = new Map<string, unknown>();
+      const out = new StagedValues(INDEX);
       const clears: string[] = [];
       for (const [apiName, text] of values) {
         const col = KEYS[apiName] ?? FLAGS[apiName];
@@ -84,7 +85,7 @@ export function itemFilesHandler(): ResourceHandler {
       out.set('new_file', fileKey ? 0 : 1);
       out.set('new_guid', newGuid());
       out.set('clears', clearsText(clears));
-      return stagedRow(COLUMNS, out);
+      return out.values;
     },
 
     async check(db, ctx) {

@@ -6,11 +6,11 @@
  */
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { AttributeDef } from '../../../domain/item-json.js';
-import { attrsChange, customAttributeNames, customColumns, customValue, mergeAttrs } from './custom.js';
+import { attrsChange, customAttributeNames, customValue, mergeAttrs, setCustomColumns } from './custom.js';
 import { FREE_TEXT, assignGeneratedNumbers, numberPrefix } from './numbering.js';
 import { type CategoryLookup, type PhaseLookup, type UserLookup, loadCategories, loadPhases, loadUsers } from './lookups.js';
 import type { DB } from '../../../store/schema.js';
-import { ROW, RowError, type StageColumn, clearsText, concat, ensureWorkingRevisions, guidSql, numberCell, rowFailer } from './context.js';
+import { ROW, RowError, type StageColumn, StageIndex, StagedValues, clearsText, concat, ensureWorkingRevisions, guidSql, numberCell, rowFailer } from './context.js';
 import type { ResourceHandler, RunContext } from './resource.js';
 
 interface Std {
@@ -63,13 +63,7 @@ const COLUMNS: StageColumn[] = [
   { name: 'free_text', type: 'text' },
 ];
 
-/** Each staging column's index in a staged row. */
-const C: Record<string, number> = Object.fromEntries(COLUMNS.map((c, i) => [c.name, i]));
-
-/** Sets a staging column of a row (a column name from COLUMNS). */
-function set(row: unknown[], column: string, value: unknown): void {
-  row[C[column]] = value;
-}
+const INDEX = new StageIndex(COLUMNS);
 
 const NOT_REMOVABLE = new Set(['key', 'guid', 'name', 'lc_id']);
 const ok = sql`err_code IS NULL`;
@@ -95,25 +89,25 @@ export function itemSpecsHandler(customAttrs: AttributeDef[]): ResourceHandler {
   let sawGuid = false;
 
   /** category, lifecycle phase and owner ids of a row (guid first, then path, then name), or a RowError */
-  const resolve = (refs: Refs, out: unknown[]) => {
+  const resolve = (refs: Refs, out: StagedValues) => {
     const cat = refs['category.guid'] ?? refs['category.path'] ?? refs['category.name'];
     if (cat !== undefined) {
       const id = refs['category.guid'] !== undefined ? categories.byGuid.get(cat)
         : refs['category.path'] !== undefined ? categories.byPath.get(cat) : categories.byName.get(cat);
       if (id === undefined) throw missing('category', 'item category', cat);
-      set(out, 'cat_id', id);
+      out.set('cat_id', id);
     }
     const lc = refs['lifecyclePhase.guid'] ?? refs['lifecyclePhase.name'];
     if (lc !== undefined) {
       const id = refs['lifecyclePhase.guid'] !== undefined ? phases.byGuid.get(lc) : phases.byName.get(lc);
       if (id === undefined) throw missing('lifecyclePhase', 'lifecycle phase', lc);
-      set(out, 'lc_id', id);
+      out.set('lc_id', id);
     }
     const owner = refs['owner.email'] ?? refs['owner.fullName'];
     if (owner !== undefined) {
       const id = refs['owner.email'] !== undefined ? users.byEmail.get(owner) : users.byFullName.get(owner);
       if (id === undefined) throw missing('owner', 'user of the workspace', owner);
-      set(out, 'owner_id', id);
+      out.set('owner_id', id);
     }
   };
 
@@ -136,7 +130,7 @@ export function itemSpecsHandler(customAttrs: AttributeDef[]): ResourceHandler {
     },
 
     stage(values, ctx) {
-      const out: unknown[] = new Array(COLUMNS.length).fill(null);
+      const out = new StagedValues(INDEX);
       const clears: string[] = [];
       const refs: Refs = {};
       const attrs: Record<string, unknown> = {};
@@ -150,7 +144,7 @@ export function itemSpecsHandler(customAttrs: AttributeDef[]): ResourceHandler {
           continue;
         }
         if (apiName === FREE_TEXT) {
-          set(out, 'free_text', text);
+          out.set('free_text', text);
           continue;
         }
         const std = STD[apiName];
@@ -161,36 +155,36 @@ export function itemSpecsHandler(customAttrs: AttributeDef[]): ResourceHandler {
           continue;
         }
         if (std.kind === 'ref') refs[apiName] = text;
-        else if (std.kind === 'real') set(out, std.col, numberCell(apiName, text));
+        else if (std.kind === 'real') out.set(std.col, numberCell(apiName, text));
         else if (std.col === 'proc') {
           const v = text.toUpperCase();
           if (v !== 'OTS' && v !== 'MTS') throw new RowError(ROW.NOT_AN_OPTION, `Column '${apiName}': value '${text}' is not valid; expected OTS or MTS.`);
-          set(out, std.col, v);
-        } else set(out, std.col, text);
+          out.set(std.col, v);
+        } else out.set(std.col, text);
       }
-      const generate = (ctx.mode === 'CREATE' || ctx.mode === 'OVERWRITE') && out[C.key] === ctx.options.useCategoryNumberFormat;
-      if (generate) out[C.key] = null;
-      const useGuid = ctx.mode !== 'CREATE' && out[C.guid] !== null && !generate;
-      if (!useGuid && out[C.key] === null && !generate) {
+      const generate = (ctx.mode === 'CREATE' || ctx.mode === 'OVERWRITE') && out.get('key') === ctx.options.useCategoryNumberFormat;
+      if (generate) out.delete('key');
+      const useGuid = ctx.mode !== 'CREATE' && out.has('guid') && !generate;
+      if (!useGuid && !out.has('key') && !generate) {
         throw new RowError(ROW.REQUIRED, `Column 'number' is empty: the item number is required${ctx.mode === 'CREATE' ? '' : ' (or a guid column)'}.`);
       }
-      if (ctx.mode === 'CREATE' && out[C.name] === null) {
-        throw new RowError(ROW.REQUIRED, `Column 'name' is empty: the new item '${out[C.key] ?? ctx.options.useCategoryNumberFormat}' needs a name.`);
+      if (ctx.mode === 'CREATE' && !out.has('name')) {
+        throw new RowError(ROW.REQUIRED, `Column 'name' is empty: the new item '${out.get('key') ?? ctx.options.useCategoryNumberFormat}' needs a name.`);
       }
       if (ctx.mode !== 'DELETE') resolve(refs, out);
       if (generate) {
-        const category = out[C.cat_id] as number | null;
-        if (category === null) {
+        const category = out.get('cat_id') as number | undefined;
+        if (category === undefined) {
           throw new RowError(ROW.REQUIRED, `Column 'number': '${ctx.options.useCategoryNumberFormat}' needs a category column: the number comes from the category's number format.`);
         }
-        set(out, 'gen_prefix', numberPrefix(categories.names.get(category)!));
-        out[C.guid] = null;
-      } else out[C.free_text] = null;
+        out.set('gen_prefix', numberPrefix(categories.names.get(category)!));
+        out.delete('guid');
+      } else out.delete('free_text');
       if (useGuid) sawGuid = true;
-      else out[C.guid] = null;
-      set(out, 'clears', clearsText(clears));
-      [out[C.attrs], out[C.attr_clears]] = customColumns(attrs, attrClears);
-      return out;
+      else out.delete('guid');
+      out.set('clears', clearsText(clears));
+      setCustomColumns(out, attrs, attrClears);
+      return out.values;
     },
 
     async check(db, ctx) {
