@@ -72,6 +72,15 @@ describe('Import Engine runs through HTTP', () => {
       .executeTakeFirst();
   }
 
+  it('ITEM_SPECS: a duplicate is a repeat of a valid row; a row that failed does not make its number taken', async () => {
+    const def = await define('ITEM_SPECS', 'CREATE');
+    const csv = ['number,name,productionCost', 'DUP-1,First,abc', 'DUP-1,Second,1', 'DUP-1,Third,2', 'DUP-2,Only,3'].join('\n');
+    const preview = await run(def, csv, false);
+    const rows = csvRows((await content(def, preview.guid, 'resultContent')).raw);
+    assert.deepEqual(rows.map((r) => [r.rowNumber, r.errorCode]), [['2', '3003'], ['3', ''], ['4', '3026'], ['5', '']]);
+    assert.match(rows[2].errorMessage, /already on row 3/);
+  });
+
   it('ITEM_SPECS CREATE: preview writes nothing, commit writes the same rows; warnings, row errors and result files', async () => {
     const def = await define('ITEM_SPECS', 'CREATE');
     const csv = [
