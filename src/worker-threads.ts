@@ -4,6 +4,12 @@
  */
 import { Worker } from 'node:worker_threads';
 
+/**
+ * Starting a thread costs about 0.1 s (tsx's loader included), so work moves to one only for inputs
+ * larger than this: an import's source file read on a reader thread, its staging on a loader thread.
+ */
+export const THREAD_WORTH_BYTES = 8 * 1024 ** 2;
+
 /** `new Worker` on the module `name` (without extension) next to `base` (an import.meta.url). */
 export function startWorker(base: string, name: string, workerData: unknown): Worker {
   const fromSources = base.endsWith('.ts');

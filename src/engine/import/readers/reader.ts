@@ -28,6 +28,8 @@
  * - Anything wrong with the file as a whole throws `ImportFileError`, from `openRows` or while iterating.
  */
 
+import { THREAD_WORTH_BYTES } from '../../../worker-threads.js';
+
 /** A cell: text, a number or a boolean (XLSX only; CSV cells are text), or null when empty. */
 export type CellValue = string | number | boolean | null;
 
@@ -73,7 +75,7 @@ export const DEFAULT_MAX_INFLATED_BYTES = 2 * 1024 ** 3;
 export const DEFAULT_MAX_SHARED_STRINGS = 8_000_000;
 export const DEFAULT_MAX_SHARED_STRING_CHARS = 256 * 1024 ** 2;
 export const DEFAULT_MAX_ROW_BYTES = 4 * 1024 ** 2;
-export const DEFAULT_WORKER_ABOVE_BYTES = 8 * 1024 ** 2;
+export const DEFAULT_WORKER_ABOVE_BYTES = THREAD_WORTH_BYTES;
 
 /** `value` when it is a positive number (floored), else `fallback`: a bad option never disables a limit. */
 export function positiveOption(value: number | undefined, fallback: number): number {

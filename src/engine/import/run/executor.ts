@@ -23,6 +23,7 @@ import type { RunWarning } from '../../../domain/import-run-json.js';
 import { listAttributes } from '../../../store/items-repo.js';
 import type { DB } from '../../../store/schema.js';
 import type { Services } from '../../../services.js';
+import { THREAD_WORTH_BYTES } from '../../../worker-threads.js';
 import { BASE_COLUMNS, RowError, cellText, createStaging, dropStaging, indexStaging, readRunOptions, stagingFor } from './context.js';
 import { AddToChangeError, type ChangeTarget, addToChange, resolveChange } from './add-to-change.js';
 import { itemBomHandler } from './bom.js';
@@ -53,8 +54,6 @@ const HANDLERS: Record<string, { factory: HandlerFactory; world: string }> = {
 };
 
 const FINISHABLE = ['CREATED', 'RUNNING'];
-/** source files above this size are staged through a loader thread (Store.bulkLoad) */
-const LOADER_THREAD_ABOVE_BYTES = 8 * 1024 ** 2;
 
 class RunNoLongerActive extends Error {}
 
@@ -122,7 +121,7 @@ export async function executeImportRun(services: Services, runId: number): Promi
     const values = new Map<string, string>(); // one row's values; stage() reads it and keeps nothing
     const width = source.headers.length;
     let rows = 0;
-    const load = await store.bulkLoad(staging.name as keyof DB, names, { threaded: (await fs.promises.stat(file)).size > LOADER_THREAD_ABOVE_BYTES });
+    const load = await store.bulkLoad(staging.name as keyof DB, names, { threaded: (await fs.promises.stat(file)).size > THREAD_WORTH_BYTES });
     let loaded = false;
     const echo = new RecordFile(path.join(tmpDir, 'echo'));
     try {
