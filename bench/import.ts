@@ -3,7 +3,8 @@
  * 135,000-row ITEM_SPECS XLSX, then, each in its own child process:
  *  - the floor: the file read by the same reader and bulk-inserted as text, no validation;
  *  - the engine: a preview run (commit=false) and a committing run of the file.
- * The SPECS commit creates the items the BOM file refers to. `--cases specs,bom,xlsx` picks cases.
+ * The SPECS commit creates the items the BOM file refers to. `--cases specs,bom,xlsx` picks cases;
+ * `--repeat N` runs each case N times from the same database and reports the medians.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,12 +20,13 @@ import { insertImportDefinition } from '../src/store/import-repo.js';
 import { insertImportRun } from '../src/store/import-run-repo.js';
 import type { Services } from '../src/services.js';
 import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
 import { writeBomCsv, writeSpecsCsv, writeSpecsXlsx } from './import-files.js';
-import { type CaseResult, report, runCase } from './measure.js';
+import { type CaseResult, median, report, runCase } from './measure.js';
 
 const XLSX_ROWS = 135_000;
 
-export async function benchImport(opts: { rows: number; keep: boolean; cases?: string[]; databaseUrl?: string }): Promise<void> {
+export async function benchImport(opts: { rows: number; keep: boolean; repeat: number; cases?: string[]; databaseUrl?: string }): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'plmx-bench-'));
   const services = await openServices(loadConfig({ dataDir, databaseUrl: opts.databaseUrl, logLevel: 'silent' }));
   const { store } = services;
@@ -57,17 +59,64 @@ export async function benchImport(opts: { rows: number; keep: boolean; cases?: s
   if (wanted.has('bom')) wanted.add('specs');
   for (const [id, name, file, type, run] of cases) {
     if (!wanted.has(id)) continue;
-    started = performance.now();
-    // on PostgreSQL the floor of a CSV is psql's \copy of the same file
-    const floor = db && type === 'csv'
-      ? await runCase('psql-floor.ts', ['import', db, file, String(headerWidth(file))])
-      : await runCase('import-floor.ts', [dataDir, file, type, db]);
-    const preview = await runCase('import-engine.ts', [dataDir, run.preview, db]);
-    const commit = await runCase('import-engine.ts', [dataDir, run.commit, db]);
-    results.push([`floor: ${name} (${db && type === 'csv' ? 'psql \\copy' : 'read + bulk insert'})`, floor], [`engine: ${name} preview`, preview, floor], [`engine: ${name} commit`, commit, floor]);
+    // repetitions start from the same database: the one before the case's first commit
+    const snapshot = opts.repeat > 1 ? await Snapshot.take(dataDir, opts.databaseUrl) : null;
+    const floors: CaseResult[] = [];
+    const previews: CaseResult[] = [];
+    const commits: CaseResult[] = [];
+    for (let rep = 0; rep < opts.repeat; rep++) {
+      if (rep > 0) await snapshot!.restore();
+      // on PostgreSQL the floor of a CSV is psql's \copy of the same file
+      floors.push(db && type === 'csv'
+        ? await runCase('psql-floor.ts', ['import', db, file, String(headerWidth(file))])
+        : await runCase('import-floor.ts', [dataDir, file, type, db]));
+      previews.push(await runCase('import-engine.ts', [dataDir, run.preview, db]));
+      commits.push(await runCase('import-engine.ts', [dataDir, run.commit, db]));
+    }
+    await snapshot?.drop();
+    const floor = median(floors);
+    results.push([`floor: ${name} (${db && type === 'csv' ? 'psql \\copy' : 'read + bulk insert'})`, floor], [`engine: ${name} preview`, median(previews), floor], [`engine: ${name} commit`, median(commits), floor]);
     console.log(results.slice(-3).map(([label, r, f]) => report(label, r, f)).join('\n'));
+    if (opts.repeat > 1) console.log(`  (medians of ${opts.repeat} runs; seconds: floor ${times(floors)}, preview ${times(previews)}, commit ${times(commits)})`);
   }
   if (!opts.keep) fs.rmSync(dataDir, { recursive: true, force: true });
+}
+
+function times(results: CaseResult[]): string {
+  return results.map((r) => r.seconds.toFixed(2)).join(' ');
+}
+
+/**
+ * The database of the benchmark as it is now, put back before each repetition of a case (its runs would
+ * otherwise be COMPLETE and its commit's items there): a copy of the SQLite file, or a PostgreSQL
+ * database made from it as a template.
+ */
+class Snapshot {
+  private constructor(readonly restore: () => Promise<void>, readonly drop: () => Promise<void>) {}
+
+  static async take(dataDir: string, databaseUrl?: string): Promise<Snapshot> {
+    if (!databaseUrl) {
+      const file = path.join(dataDir, 'plmx.sqlite');
+      const copy = `${file}.snapshot`;
+      fs.copyFileSync(file, copy);
+      return new Snapshot(async () => {
+        for (const f of [`${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+        fs.copyFileSync(copy, file);
+      }, async () => fs.rmSync(copy, { force: true }));
+    }
+    const url = new URL(databaseUrl);
+    const name = url.pathname.slice(1);
+    const admin = new pg.Client({ connectionString: Object.assign(new URL(databaseUrl), { pathname: '/postgres' }).toString() });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}_snapshot TEMPLATE ${name}`);
+    return new Snapshot(async () => {
+      await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
+      await admin.query(`CREATE DATABASE ${name} TEMPLATE ${name}_snapshot`);
+    }, async () => {
+      await admin.query(`DROP DATABASE ${name}_snapshot`);
+      await admin.end();
+    });
+  }
 }
 
 function headerWidth(file: string): number {

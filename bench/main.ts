@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- [export] [import] [workers] [--items N] [--rows N] [--runs N] [--cases specs,bom,xlsx]
+ * `npm run bench -- [export] [import] [workers] [--items N] [--rows N] [--runs N] [--cases specs,bom,xlsx] [--repeat N]
  * [--database postgres | --database-url postgres://… (an empty database)]`: throughput and memory of the
  * engines against a raw floor measured in the same run (on PostgreSQL: psql's \copy). Each measured case
  * runs in a fresh child process so peak RSS is its own. `workers` (PostgreSQL): 20 imports on 1, 2, 3 workers.
@@ -13,7 +13,7 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     items: { type: 'string' }, rows: { type: 'string' }, cases: { type: 'string' }, database: { type: 'string' },
-    'database-url': { type: 'string' }, runs: { type: 'string' }, keep: { type: 'boolean' },
+    'database-url': { type: 'string' }, runs: { type: 'string' }, keep: { type: 'boolean' }, repeat: { type: 'string' },
   },
 });
 const postgres = values.database === 'postgres';
@@ -29,7 +29,7 @@ for (const name of which) {
     await onDatabase((databaseUrl) => benchExport({ items: Number(values.items ?? 100_000), keep: Boolean(values.keep), databaseUrl }));
   } else if (name === 'import') {
     await onDatabase((databaseUrl) => benchImport({
-      rows: Number(values.rows ?? 1_000_000), keep: Boolean(values.keep), cases: values.cases?.split(','), databaseUrl,
+      rows: Number(values.rows ?? 1_000_000), keep: Boolean(values.keep), repeat: Number(values.repeat ?? 1), cases: values.cases?.split(','), databaseUrl,
     }));
   } else if (name === 'workers') {
     if (!postgres) throw new Error('the workers benchmark needs --database postgres');

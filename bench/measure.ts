@@ -1,14 +1,12 @@
 /** Running a measured case in a child process and reading back what it reports. */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const PLMX_NODE_FLAGS = ['--max-semi-space-size=32'];
-
-/** The node flags plmx runs with (bin/plmx.js, npm start), then BENCH_NODE_ARGS. */
+/** BENCH_NODE_ARGS: plmx itself runs with node's defaults (bin/plmx.js, npm start). */
 function nodeArgs(): string[] {
-  return [...PLMX_NODE_FLAGS, ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)];
+  return (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 }
 
 export interface CaseResult {
@@ -23,6 +21,8 @@ export interface CaseResult {
  * BENCH_NODE_ARGS adds node flags to every case (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
  */
 export function runCase(script: string, args: string[]): Promise<CaseResult> {
+  // the dirty pages of the case before (a commit's hundreds of MB) are written back now, not during this case
+  execFileSync('sync');
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...nodeArgs(), '--import', 'tsx', path.join(here, script), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
@@ -44,6 +44,12 @@ export async function measured(work: () => Promise<{ rows: number; bytes?: numbe
   const { rows, bytes } = await work();
   const seconds = (performance.now() - started) / 1000;
   return { rows, seconds, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024), bytes };
+}
+
+/** The result with the median time (the upper one of an even count), with the highest peak RSS of all. */
+export function median(results: CaseResult[]): CaseResult {
+  const sorted = [...results].sort((a, b) => a.seconds - b.seconds);
+  return { ...sorted[Math.floor(sorted.length / 2)], peakRssMb: Math.max(...results.map((r) => r.peakRssMb)) };
 }
 
 export function report(label: string, r: CaseResult, floor?: CaseResult): string {

@@ -36,7 +36,7 @@ export async function withScratchDatabase<T>(baseUrl: string, work: (url: string
 }
 
 function startWorker(url: string, dataDir: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--max-semi-space-size=32', path.join(root, 'bin/plmx.js'), 'serve', '--role', 'worker', '--database-url', url, '--data', dataDir], {
+  const child = spawn(process.execPath, [path.join(root, 'bin/plmx.js'), 'serve', '--role', 'worker', '--database-url', url, '--data', dataDir], {
     env: { ...process.env, PLMX_POLL_MS: '500', PLMX_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

@@ -10,6 +10,11 @@ export interface BlobStore {
   createWriteStream(key: string): Writable;
   /** The stored bytes of `key`; fails with code ENOENT when there is no such blob. */
   createReadStream(key: string): Readable;
+  /**
+   * The path of a local file holding the blob's bytes, when the store keeps blobs as files (readers that
+   * need random access then read it in place instead of copying it); the file must not be written to.
+   */
+  localFile?(key: string): string;
   put(key: string, data: Buffer | string): Promise<void>;
   size(key: string): Promise<number | null>;
   delete(key: string): Promise<void>;

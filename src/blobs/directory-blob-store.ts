@@ -54,6 +54,10 @@ export class DirectoryBlobStore implements BlobStore {
     return fs.createReadStream(this.#path(key));
   }
 
+  localFile(key: string): string {
+    return this.#path(key);
+  }
+
   async put(key: string, data: Buffer | string): Promise<void> {
     const final = this.#path(key);
     await fs.promises.mkdir(path.dirname(final), { recursive: true });

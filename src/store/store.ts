@@ -17,12 +17,22 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import Cursor from 'pg-cursor';
 import { migrate } from './migrations.js';
-import { openSqlite, quoteIdent, sqliteInsert, withoutNullColumns } from './sqlite-bulk.js';
-import { openSqliteLoader } from './sqlite-loader.js';
+import { SCRATCH_SETTINGS, flatRows, liveColumns, openSqlite, quoteIdent, sqliteInsert } from './sqlite-bulk.js';
+import { type LoaderInput, openSqliteLoader } from './sqlite-loader.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import type { DB } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
+
+/** Where one job keeps its scratch tables (Store.openScratch). */
+export interface Scratch {
+  /** the schema that names its tables and indexes (SQLite: a file attached for it), or null: the main database's */
+  readonly schema: string | null;
+  /** A load into one of its tables, as Store.bulkLoad. */
+  bulkLoad(table: string, columns: string[], opts?: { threaded?: boolean }): Promise<BulkLoad>;
+  /** Gives it up with all its tables (SQLite: detaches and deletes its file). */
+  close(): Promise<void>;
+}
 
 /** Rows loaded into one table in batches (Store.bulkLoad). */
 export interface BulkLoad {
@@ -39,6 +49,9 @@ export interface StoreConfig {
   /** log every statement that takes at least this many milliseconds (to stderr) */
   slowQueryMs?: number;
 }
+
+/** How SQLite scratch databases are used (sqlite-bulk.ts opens the loader thread's the same way). */
+const SCRATCH_PRAGMAS = SCRATCH_SETTINGS.map(([name, value]) => `${name} = ${value}`);
 
 // int8 (counts, sizes, epoch milliseconds) fits a JS number everywhere plmx uses it.
 pg.types.setTypeParser(20, (v) => Number.parseInt(v, 10));
@@ -165,17 +178,17 @@ export class Store {
    * Kysely for speed, so outside any Kysely transaction.
    */
   async bulkInsert(table: keyof DB, allColumns: string[], allRows: unknown[][]): Promise<number> {
-    if (this.#sqlite) return sqliteInsert(this.#sqlite, table, allColumns, allRows);
-    const { columns, rows } = withoutNullColumns(allColumns, allRows);
-    const load = await this.bulkLoad(table, columns);
+    if (this.#sqlite) return sqliteInsert(this.#sqlite, table, flatRows(allColumns, allRows));
+    const live = liveColumns(allColumns, allRows);
+    const load = await this.bulkLoad(table, live.map((c) => allColumns[c]));
     try {
-      await load.write(rows);
+      await load.write(allRows.map((row) => live.map((c) => row[c])));
       await load.end();
     } catch (err) {
       await load.abort();
       throw err;
     }
-    return rows.length;
+    return allRows.length;
   }
 
   /**
@@ -186,10 +199,7 @@ export class Store {
    * end() completes the load (on PostgreSQL all rows or none); abort() gives it up.
    */
   async bulkLoad(table: keyof DB, columns: string[], opts: { threaded?: boolean } = {}): Promise<BulkLoad> {
-    if (this.#sqlite) {
-      if (opts.threaded) return openSqliteLoader({ file: this.#sqliteFile!, table, columns });
-      return { write: async (rows) => void sqliteInsert(this.#sqlite!, table, columns, rows), end: async () => {}, abort: async () => {} };
-    }
+    if (this.#sqlite) return this.#sqliteLoad({ file: this.#sqliteFile!, table, columns }, table, opts.threaded);
     const client = await this.#pool!.connect();
     const copy = client.query(copyFrom(`COPY ${table} (${columns.map(quoteIdent).join(', ')}) FROM STDIN WITH (FORMAT csv)`));
     let failure: Error | null = null;
@@ -225,6 +235,40 @@ export class Store {
         // the connection is in the middle of a COPY: it is closed rather than put back in the pool
         copy.destroy();
         release(failure ?? new Error('bulk load aborted'));
+      },
+    };
+  }
+
+  /** A load into `target.table` of `target.file`, which the main connection names `qualified`. */
+  #sqliteLoad(target: LoaderInput, qualified: string, threaded = false): BulkLoad {
+    if (threaded) return openSqliteLoader(target);
+    return { write: async (rows) => void sqliteInsert(this.#sqlite!, qualified, flatRows(target.columns, rows)), end: async () => {}, abort: async () => {} };
+  }
+
+  /**
+   * Scratch tables for one job (`name`: letters, digits and _), which a crash may lose. PostgreSQL: the main
+   * database (where they are best UNLOGGED). SQLite: a database file of their own under the data
+   * directory's `scratch/`, attached to the main connection with no journal and no syncing, so their
+   * rows are written once instead of through the WAL and again by its checkpoints (1M-row import staging:
+   * about 1 s less).
+   */
+  async openScratch(name: string): Promise<Scratch> {
+    if (!/^\w+$/.test(name)) throw new Error(`not a scratch name: ${name}`);
+    if (!this.#sqlite) {
+      return { schema: null, bulkLoad: (table, columns, opts) => this.bulkLoad(table as keyof DB, columns, opts), close: async () => {} };
+    }
+    const schema = `scratch_${name}`;
+    const file = path.join(path.dirname(this.#sqliteFile!), 'scratch', `${name}.sqlite`);
+    await fs.promises.mkdir(path.dirname(file), { recursive: true });
+    await fs.promises.rm(file, { force: true }); // left by a process that died during the same job
+    await sql`ATTACH DATABASE ${file} AS ${sql.raw(schema)}`.execute(this.db);
+    for (const pragma of SCRATCH_PRAGMAS) await sql.raw(`PRAGMA ${schema}.${pragma}`).execute(this.db);
+    return {
+      schema,
+      bulkLoad: async (table, columns, opts = {}) => this.#sqliteLoad({ file, table, columns, scratch: true }, `${schema}.${table}`, opts.threaded),
+      close: async () => {
+        await sql`DETACH DATABASE ${sql.raw(schema)}`.execute(this.db);
+        await fs.promises.rm(file, { force: true });
       },
     };
   }

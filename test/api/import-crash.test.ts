@@ -9,12 +9,14 @@
  *
  * Which phase a kill hit is observed from outside, without hooks in plmx: the staging table
  * `import_stage_<runId>` (its row count, and its indexes, built once every row is staged, just before the
- * commit transaction), and an open write transaction (PostgreSQL: pg_stat_activity; SQLite: BEGIN
- * IMMEDIATE is refused while another connection holds the write lock).
+ * commit transaction; on SQLite it is in the run's scratch file `scratch/import_<runId>.sqlite`), and an
+ * open write transaction (PostgreSQL: pg_stat_activity; SQLite: BEGIN IMMEDIATE is refused while another
+ * connection holds the write lock).
  *
  * Works on the embedded database and, with PLMX_DATABASE_URL, on a scratch PostgreSQL database.
  */
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import SqliteDatabase from 'better-sqlite3';
@@ -79,6 +81,25 @@ async function openProbe(dataDir: string, databaseUrl: string | undefined): Prom
       db.close();
     },
   };
+}
+
+/** SQLite: the run's staging table is in a scratch database file of its own while the run lasts. */
+function scratchStaging(file: string, table: string): StagingState {
+  if (!fs.existsSync(file)) return { exists: false, rows: 0, indexes: 0 };
+  let db: SqliteDatabase.Database | undefined;
+  try {
+    db = new SqliteDatabase(file, { readonly: true, fileMustExist: true });
+    db.pragma('busy_timeout = 50');
+    const exists = db.prepare("SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = ?").get(table);
+    if (!exists) return { exists: false, rows: 0, indexes: 0 };
+    const indexes = db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND tbl_name = ?").get(table) as { n: number };
+    const rows = db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number };
+    return { exists: true, rows: Number(rows.n), indexes: Number(indexes.n) };
+  } catch {
+    return { exists: false, rows: 0, indexes: 0 }; // being created, written or deleted right now
+  } finally {
+    db?.close();
+  }
 }
 
 interface RunState {
@@ -150,14 +171,10 @@ describe(`Import commit survives kill -9 (${PG ? 'PostgreSQL' : 'SQLite'})`, { t
 
   async function staging(probe: Probe, runId: number): Promise<StagingState> {
     const table = `import_stage_${runId}`;
-    const exists = PG
-      ? await probe.one('SELECT 1 AS x FROM pg_tables WHERE tablename = ?', [table])
-      : await probe.one("SELECT 1 AS x FROM sqlite_master WHERE type = 'table' AND name = ?", [table]);
+    if (!PG) return scratchStaging(path.join(cluster.dataDir, 'scratch', `import_${runId}.sqlite`), table);
+    const exists = await probe.one('SELECT 1 AS x FROM pg_tables WHERE tablename = ?', [table]);
     if (!exists) return { exists: false, rows: 0, indexes: 0 };
-    const indexes = PG
-      ? await probe.one<{ n: number }>('SELECT count(*) AS n FROM pg_indexes WHERE tablename = ?', [table])
-      : await probe.one<{ n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND tbl_name = ?", [table]);
-
+    const indexes = await probe.one<{ n: number }>('SELECT count(*) AS n FROM pg_indexes WHERE tablename = ?', [table]);
     let rows = 0;
     try {
       rows = Number((await probe.one<{ n: number }>(`SELECT count(*) AS n FROM ${table}`))?.n ?? 0);

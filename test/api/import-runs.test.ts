@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { executeImportRun } from '../../src/engine/import/run/executor.js';
@@ -186,20 +188,30 @@ describe('Import Engine runs through HTTP', () => {
     assert.equal(await attrsOf('IMP-2'), '2024-07-01T09:30:00Z');
   });
 
-  it('a run interrupted mid-way starts again from scratch (stale staging table, same counts, same files)', async () => {
+  it('a run interrupted mid-way starts again from scratch (stale staging, same counts, same files)', async () => {
     const def = await define('ITEM_SPECS', 'CREATE');
     const first = await run(def, 'number,name\nRE-1,One\nIMP-1,Clash\n', false);
-    const db = server.services.store.db;
+    const { store, config } = server.services;
+    const db = store.db;
     const row = await db.selectFrom('import_runs').select('id').where('guid', '=', first.guid).executeTakeFirstOrThrow();
     await db.updateTable('import_runs').set({ status: 'RUNNING' }).where('id', '=', row.id).execute();
-    await sql`CREATE TABLE ${sql.raw(`import_stage_${row.id}`)} (junk integer)`.execute(db);
+    // what a process that died while staging leaves: the scratch file of the run (SQLite), its staging table (PostgreSQL)
+    const scratchFile = path.join(config.dataDir, 'scratch', `import_${row.id}.sqlite`);
+    if (store.dialect === 'sqlite') {
+      fs.mkdirSync(path.dirname(scratchFile), { recursive: true });
+      fs.writeFileSync(scratchFile, 'half a database');
+    } else await sql`CREATE TABLE ${sql.raw(`import_stage_${row.id}`)} (junk integer)`.execute(db);
     await executeImportRun(server.services, row.id);
     const again = await server.getJson(`/v1/imports/${def}/runs/${first.guid}`, alice);
     assert.deepEqual([again.status, again.totalCount, again.successCount, again.errorCount], ['COMPLETE', 2, 1, 1]);
-    const tables = server.services.store.dialect === 'sqlite'
-      ? await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE name LIKE 'import_stage_%'`.execute(db)
-      : await sql<{ name: string }>`SELECT tablename AS name FROM pg_tables WHERE tablename LIKE 'import_stage_%'`.execute(db);
-    assert.deepEqual(tables.rows, [], 'staging tables are dropped');
+    if (store.dialect === 'sqlite') {
+      assert.equal(fs.existsSync(scratchFile), false, 'the scratch file is deleted');
+      const attached = await sql<{ name: string }>`PRAGMA database_list`.execute(db);
+      assert.deepEqual(attached.rows.map((r) => r.name), ['main'], 'and detached');
+    } else {
+      const tables = await sql<{ name: string }>`SELECT tablename AS name FROM pg_tables WHERE tablename LIKE 'import_stage_%'`.execute(db);
+      assert.deepEqual(tables.rows, [], 'staging tables are dropped');
+    }
   });
 
   it('ITEM_SPECS OVERWRITE and DELETE', async () => {

@@ -1,11 +1,11 @@
-/** The import engine's result files: the record files it keeps while staging, and their merge. */
+/** The import engine's result files: the lines and records it keeps while staging, and their merge. */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DirectoryBlobStore } from '../../src/blobs/directory-blob-store.js';
-import { RecordFile, csvFields, readRecords, writeResults } from '../../src/engine/import/run/results.js';
+import { RecordFile, ResultLines, csvFields, readRecords, writeResults } from '../../src/engine/import/run/results.js';
 
 let dir = '';
 before(() => {
@@ -18,6 +18,17 @@ async function written(name: string, records: string[][]): Promise<string> {
   for (const r of records) f.add(r);
   await f.close();
   return f.path;
+}
+
+/** A ResultLines of [row number, echoed cells] pairs, flushed every `perFlush` rows. */
+async function resultLines(name: string, rows: [number, string][], perFlush = 1000): Promise<ResultLines> {
+  const lines = new ResultLines(path.join(dir, name));
+  for (const [i, [row, src]] of rows.entries()) {
+    lines.add(row, src);
+    if (i % perFlush === perFlush - 1) await lines.flush();
+  }
+  await lines.close();
+  return lines;
 }
 
 async function readAllRecords(file: string): Promise<string[][]> {
@@ -48,38 +59,40 @@ describe('RecordFile', () => {
 describe('writeResults', () => {
   it('merges the echoed rows with the failed ones, in row order, into result and error files', async () => {
     const blobs = new DirectoryBlobStore(path.join(dir, 'blobs'));
-    const echo = await written('echo', [
-      [csvFields(['P-1', 'Bolt']), '2'],
-      [csvFields(['P-2', 'Nut, "hex"']), '3'],
-      [csvFields(['P-3', 'multi\nline\ttab \\n']), '5'],
-      [csvFields(['P-4', null]), '6'],
-      [csvFields(['P-5', 'x']), '16'],
-    ]);
+    const lines = await resultLines('lines', [
+      [2, csvFields(['P-1', 'Bolt'])],
+      [3, csvFields(['P-2', 'Nut, "hex"'])],
+      [5, csvFields(['P-3', 'multi\nline\ttab \\n'])],
+      [6, csvFields(['P-4', null])],
+      [16, csvFields(['P-5', 'x'])],
+    ], 2);
     const errors = await written('errors', [
       ['3', '3026', "The item 'P-2' is already on row 2; an item can appear once per file."],
+      ['5', '3003', 'next to another'],
       ['6', '3001', "Column 'name' is empty"],
     ]);
-    const counts = await writeResults(blobs, { echo, errors, headers: ['number', 'name', 'status', 'errorCode', 'errorMessage', 'rowNumber'] }, 'r.csv', 'e.csv');
-    assert.deepEqual(counts, { total: 5, errors: 2 });
+    const counts = await writeResults(blobs, { lines, errors, headers: ['number', 'name', 'status', 'errorCode', 'errorMessage', 'rowNumber'] }, 'r.csv', 'e.csv');
+    assert.deepEqual(counts, { total: 5, errors: 3 });
     const read = async (key: string) => (await fs.promises.readFile(path.join(dir, 'blobs', key))).toString('utf8');
     const header = 'number,name,status,errorCode,errorMessage,rowNumber\r\n';
     const p2 = `P-2,"Nut, ""hex""",ERROR,3026,The item 'P-2' is already on row 2; an item can appear once per file.,3\r\n`;
+    const p3 = `P-3,"multi\nline\ttab \\n",ERROR,3003,next to another,5\r\n`;
     const p4 = `P-4,,ERROR,3001,Column 'name' is empty,6\r\n`;
-    assert.equal(await read('r.csv'), `${header}P-1,Bolt,SUCCESS,,,2\r\n${p2}P-3,"multi\nline\ttab \\n",SUCCESS,,,5\r\n${p4}P-5,x,SUCCESS,,,16\r\n`);
-    assert.equal(await read('e.csv'), `${header}${p2}${p4}`);
+    assert.equal(await read('r.csv'), `${header}P-1,Bolt,SUCCESS,,,2\r\n${p2}${p3}${p4}P-5,x,SUCCESS,,,16\r\n`);
+    assert.equal(await read('e.csv'), `${header}${p2}${p3}${p4}`);
   });
 
   it('finds failed rows across the pieces a large echo file is read in', async () => {
     const blobs = new DirectoryBlobStore(path.join(dir, 'blobs'));
     const rows = 60_000;
     const failing = new Set([2, 7919, 15838, 23757, 31676, 47514, rows + 1]);
-    const echoRecords: string[][] = [];
+    const echoed: [number, string][] = [];
     const errorRecords: string[][] = [];
     let expected = 'n,d,status,errorCode,errorMessage,rowNumber\r\n';
     let expectedErrors = expected;
     for (let r = 2; r <= rows + 1; r++) {
-      const src = csvFields([`P-${r}`, r % 1000 === 0 ? `tab\there ${r}` : `padding to make the file larger ${r}`]);
-      echoRecords.push([src, String(r)]);
+      const src = csvFields([`P-${r}`, r % 1000 === 0 ? `tab\there ${r}` : r % 777 === 0 ? `部品 ${r}` : `padding to make the file larger ${r}`]);
+      echoed.push([r, src]);
       if (failing.has(r)) {
         errorRecords.push([String(r), '3003', `bad\trow ${r}`]);
         const line = `${src}ERROR,3003,bad\trow ${r},${r}\r\n`;
@@ -87,10 +100,21 @@ describe('writeResults', () => {
         expectedErrors += line;
       } else expected += `${src}SUCCESS,,,${r}\r\n`;
     }
-    const input = { echo: await written('big-echo', echoRecords), errors: await written('big-errors', errorRecords), headers: ['n', 'd', 'status', 'errorCode', 'errorMessage', 'rowNumber'] };
-    assert.ok(fs.statSync(input.echo).size > 2 * 1024 * 1024);
+    const input = { lines: await resultLines('big-lines', echoed), errors: await written('big-errors', errorRecords), headers: ['n', 'd', 'status', 'errorCode', 'errorMessage', 'rowNumber'] };
+    assert.ok(fs.statSync(input.lines.path).size > 2 * 1024 * 1024);
     assert.deepEqual(await writeResults(blobs, input, 'big-r.csv', 'big-e.csv'), { total: rows, errors: failing.size });
     assert.equal(fs.readFileSync(path.join(dir, 'blobs', 'big-r.csv'), 'utf8'), expected);
     assert.equal(fs.readFileSync(path.join(dir, 'blobs', 'big-e.csv'), 'utf8'), expectedErrors);
+  });
+
+  it('copies the lines as they are when no row failed, and refuses a failed row it has no line for', async () => {
+    const blobs = new DirectoryBlobStore(path.join(dir, 'blobs'));
+    const lines = await resultLines('clean', [[2, csvFields(['P-1'])], [4, csvFields(['P-2'])]]);
+    const none = await written('no-errors', []);
+    assert.deepEqual(await writeResults(blobs, { lines, errors: none, headers: ['n', 'status', 'errorCode', 'errorMessage', 'rowNumber'] }, 'c-r.csv', 'c-e.csv'), { total: 2, errors: 0 });
+    assert.equal(fs.readFileSync(path.join(dir, 'blobs', 'c-r.csv'), 'utf8'), 'n,status,errorCode,errorMessage,rowNumber\r\nP-1,SUCCESS,,,2\r\nP-2,SUCCESS,,,4\r\n');
+    assert.equal(fs.readFileSync(path.join(dir, 'blobs', 'c-e.csv'), 'utf8'), 'n,status,errorCode,errorMessage,rowNumber\r\n');
+    const stray = await written('stray', [['5', '3003', 'x']]);
+    await assert.rejects(writeResults(blobs, { lines, errors: stray, headers: ['n'] }, 's-r.csv', 's-e.csv'), /row 5 failed but was not staged/);
   });
 });

@@ -1,7 +1,7 @@
 /**
  * Store.bulkLoad on the test database (the embedded one, or PostgreSQL with PLMX_DATABASE_URL): rows in
  * batches with exact values, failures that reach the caller and leave the store usable, and, on SQLite,
- * the loader thread and the WAL checkpointer thread.
+ * the loader thread and the WAL checkpointer thread; Store.openScratch and loads into it; flatRows.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -10,6 +10,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import type { DB } from '../../src/store/schema.js';
+import { flatRows } from '../../src/store/sqlite-bulk.js';
 import { Store } from '../../src/store/store.js';
 import { type ScratchDatabase, scratchDatabase } from '../helpers/database.js';
 
@@ -97,5 +98,45 @@ describe('Store.bulkLoad', () => {
     } finally {
       await fresh.close();
     }
+  });
+});
+
+describe('Store.openScratch', () => {
+  for (const v of variants) {
+    it(`holds tables the main connection queries with the main database's, loaded ${v.name}`, async () => {
+      await freshTable();
+      await store.bulkLoad(TABLE, ['id', 'name', 'qty']).then(async (l) => {
+        await l.write([[1, 'main', 1]]);
+        await l.end();
+      });
+      const scratch = await store.openScratch('bulk_scratch');
+      const table = scratch.schema === null ? 'scratch_rows' : `${scratch.schema}.scratch_rows`;
+      await sql.raw(`DROP TABLE IF EXISTS ${table}`).execute(store.db);
+      await sql.raw(`CREATE TABLE ${table} (id integer, name text, qty real)`).execute(store.db);
+      const load = await scratch.bulkLoad('scratch_rows', ['id', 'name', 'qty'], { threaded: v.threaded });
+      for (let b = 0; b < 3; b++) await load.write(batch(b * 1000, 1000));
+      await load.end();
+      const joined = await sql<{ n: number; named: number }>`SELECT count(*) AS n, count(b.name) AS named
+        FROM ${sql.raw(table)} s LEFT JOIN bulk_test b ON b.id = s.id`.execute(store.db);
+      assert.deepEqual([Number(joined.rows[0].n), Number(joined.rows[0].named)], [3000, 1]);
+      await sql.raw(`DROP TABLE ${table}`).execute(store.db);
+      await scratch.close();
+      if (store.dialect === 'sqlite') {
+        assert.equal(fs.existsSync(path.join(dir, 'scratch', 'bulk_scratch.sqlite')), false, 'its file is deleted');
+        const attached = await sql<{ name: string }>`PRAGMA database_list`.execute(store.db);
+        assert.deepEqual(attached.rows.map((r) => r.name), ['main']);
+      } else assert.equal(scratch.schema, null, 'PostgreSQL keeps scratch tables in the main database');
+    });
+  }
+
+  it('refuses a name that is not an identifier', async () => {
+    await assert.rejects(store.openScratch('../x'), /not a scratch name/);
+  });
+});
+
+describe('flatRows', () => {
+  it('leaves out the columns null in every row, and keeps rows of nulls only', () => {
+    assert.deepEqual(flatRows(['a', 'b', 'c'], [[1, null, 'x'], [2, null, null]]), { columns: ['a', 'c'], values: [1, 'x', 2, null] });
+    assert.deepEqual(flatRows(['a', 'b'], [[null, null], [null, undefined]]), { columns: ['a', 'b'], values: [null, null, null, null] });
   });
 });

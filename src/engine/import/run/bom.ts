@@ -9,7 +9,7 @@ import { type Kysely, sql } from 'kysely';
 import type { AttributeDef } from '../../../domain/item-json.js';
 import type { DB } from '../../../store/schema.js';
 import { attrsChange, customAttributeNames, customValue, mergeAttrs, setCustomColumns } from './custom.js';
-import { ROW, RowError, type StageColumn, clearsText, concat, ensureWorkingRevisions, guidSql, numberCell, rowFailer, StagedValues, StageIndex } from './context.js';
+import { ROW, RowError, type StageColumn, clearsText, concat, ensureWorkingRevisions, guidSql, indexStagingOn, numberCell, rowFailer, StagedValues, StageIndex } from './context.js';
 import type { ResourceHandler, RunContext } from './resource.js';
 
 const STD: Record<string, { col: string; kind: 'text' | 'real' | 'integer' | 'key' }> = {
@@ -142,7 +142,7 @@ export function itemBomHandler(customAttrs: AttributeDef[]): ResourceHandler {
       // name lines by number in messages
       await sql`UPDATE ${T} SET pkey = (SELECT i.number FROM items i WHERE i.id = ${T}.parent_item_id),
           ckey = (SELECT i.number FROM items i WHERE i.id = ${T}.child_item_id) WHERE ${ok} AND (pguid IS NOT NULL OR cguid IS NOT NULL)`.execute(db);
-      await sql`CREATE INDEX ${sql.raw(`${ctx.staging.name}_line`)} ON ${T} (parent_item_id, child_item_id)`.execute(db);
+      await indexStagingOn(db, ctx.staging, 'line', ['parent_item_id', 'child_item_id']);
       await fail(ROW.RECURSIVE, concat(`The item '`, sql`pkey`, `' cannot be added to its own BOM (recursive BOM).`), sql`parent_item_id = child_item_id`);
       // createDuplicates ALLOW: a CREATE row adds a line even when the parent already has one for the child
       const allowDuplicates = ctx.mode === 'CREATE' && ctx.options.createDuplicates === 'ALLOW';

@@ -96,39 +96,52 @@ export interface StageColumn {
   type: StageType;
 }
 
-/** Columns every staging table has, before the resource's own. */
+/** Columns every staging table has and every staged row gives, before the resource's own. */
 export const BASE_COLUMNS: StageColumn[] = [
   { name: 'row_no', type: 'integer' },
   { name: 'err_code', type: 'integer' },
   { name: 'err_msg', type: 'text' },
-  { name: 'action', type: 'text' },
-  { name: 'changed', type: 'integer' },
 ];
 
 export interface Staging {
   readonly name: string;
+  /** the table as SQL names it: in the run's scratch schema, if it has one (Store.openScratch) */
   readonly table: RawBuilder<unknown>;
   readonly dialect: Dialect;
+  readonly schema: string | null;
 }
 
-export function stagingFor(runId: number, dialect: Dialect): Staging {
+export function stagingFor(runId: number, dialect: Dialect, schema: string | null): Staging {
   const name = `import_stage_${runId}`;
-  return { name, table: sql.raw(name), dialect };
+  return { name, table: sql.raw(schema === null ? name : `${schema}.${name}`), dialect, schema };
 }
 
-export async function createStaging(db: Kysely<DB>, s: Staging, columns: StageColumn[]): Promise<void> {
+/**
+ * The staging table of a run. Besides the staged columns it has `action` (what a valid row does: CREATE,
+ * EDIT or DELETE; from `action` until the checks decide otherwise) and `changed` (1 once a row is found to
+ * change something; 0 until then), which the checks set: no row is loaded with them (binding the same
+ * two values a million times took 8% of the staging).
+ */
+export async function createStaging(db: Kysely<DB>, s: Staging, columns: StageColumn[], action: string | null): Promise<void> {
   await dropStaging(db, s);
   const typed = (t: StageType) => (t === 'real' && s.dialect === 'postgres' ? 'double precision' : t);
   // SQLite: row_no is the rowid, so rows staged in order append and need no index of their own
   const key = (name: string) => (name === 'row_no' && s.dialect === 'sqlite' ? ' PRIMARY KEY' : '');
-  const cols = [...BASE_COLUMNS, ...columns].map((c) => `"${c.name}" ${typed(c.type)}${key(c.name)}`).join(', ');
+  const derived = [`"action" text DEFAULT ${action === null ? 'NULL' : `'${action.replace(/'/g, "''")}'`}`, '"changed" integer DEFAULT 0'];
+  const cols = [...[...BASE_COLUMNS, ...columns].map((c) => `"${c.name}" ${typed(c.type)}${key(c.name)}`), ...derived].join(', ');
   // PostgreSQL: UNLOGGED, since a run whose process dies stages again from the file: no WAL for scratch rows
   await sql`CREATE ${sql.raw(s.dialect === 'sqlite' ? 'TABLE' : 'UNLOGGED TABLE')} ${s.table} (${sql.raw(cols)})`.execute(db);
 }
 
 export async function indexStaging(db: Kysely<DB>, s: Staging, columns: string[]): Promise<void> {
-  if (s.dialect !== 'sqlite') await sql`CREATE INDEX ${sql.raw(`${s.name}_rn`)} ON ${s.table} (row_no)`.execute(db);
-  for (const c of columns) await sql`CREATE INDEX ${sql.raw(`${s.name}_${c}`)} ON ${s.table} (${sql.raw(c)})`.execute(db);
+  if (s.dialect !== 'sqlite') await indexStagingOn(db, s, 'rn', ['row_no']);
+  for (const c of columns) await indexStagingOn(db, s, c, [c]);
+}
+
+/** An index `<staging name>_<suffix>` of the staging table (SQLite puts the schema on the index's name, not the table's). */
+export async function indexStagingOn(db: Kysely<DB>, s: Staging, suffix: string, columns: string[]): Promise<void> {
+  const index = `${s.schema === null ? '' : `${s.schema}.`}${s.name}_${suffix}`;
+  await sql`CREATE INDEX ${sql.raw(index)} ON ${sql.raw(s.name)} (${sql.raw(columns.join(', '))})`.execute(db);
 }
 
 export async function dropStaging(db: Kysely<DB>, s: Staging): Promise<void> {
@@ -164,14 +177,15 @@ export function clearsText(clears: string[]): string | null {
 }
 
 /**
- * One row's staging values by column name, kept in `columns` order: `values` is the staged row as it is
- * (null where the row has none). An array rather than a Map: a million rows staged 0.5 s sooner.
+ * One row's staging values by column name: `values` is the row as it is loaded, the BASE_COLUMNS first
+ * (which the engine fills in) and then the resource's columns in order, null where the row has none. An
+ * array rather than a Map: a million rows staged 0.5 s sooner.
  */
 export class StagedValues {
   readonly values: unknown[];
 
   constructor(private readonly index: StageIndex) {
-    this.values = new Array<unknown>(index.size).fill(null);
+    this.values = index.emptyRow();
   }
 
   set(column: string, value: unknown): void {
@@ -192,14 +206,19 @@ export class StagedValues {
   }
 }
 
-/** The position of each staging column of a resource (made once per resource, used for every row). */
+/** The position of each staging column of a resource in a staged row (made once per resource, used for every row). */
 export class StageIndex {
   readonly size: number;
   readonly #positions: Record<string, number>;
 
   constructor(columns: StageColumn[]) {
-    this.size = columns.length;
-    this.#positions = Object.fromEntries(columns.map((c, i) => [c.name, i]));
+    this.size = BASE_COLUMNS.length + columns.length;
+    this.#positions = Object.fromEntries(columns.map((c, i) => [c.name, BASE_COLUMNS.length + i]));
+  }
+
+  /** a staged row with no values yet */
+  emptyRow(): unknown[] {
+    return new Array<unknown>(this.size).fill(null);
   }
 
   of(column: string): number {
@@ -234,7 +253,7 @@ export function cellText(cell: Cell | undefined, strip: boolean): string | null 
 
 /** A finite number from a cell text, or a RowError naming the column. */
 export function numberCell(column: string, text: string): number {
-  const n = Number(text.replace(/,/g, ''));
+  const n = Number(text.includes(',') ? text.replace(/,/g, '') : text);
   if (text.trim() === '' || !Number.isFinite(n)) throw new RowError(ROW.INVALID, `Column '${column}': value '${text}' is not a number.`);
   return n;
 }

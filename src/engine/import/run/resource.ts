@@ -34,7 +34,7 @@ export interface ResourceHandler {
   headerAttributes?(ctx: RunContext): Map<string, string>;
   /** the action every row starts with when the mode alone decides it (saves a pass over the staging table) */
   stagedAction?(ctx: RunContext): string | null;
-  /** the resource's staging values for one row, in `columns` order; throws RowError */
+  /** one row as it is staged (StagedValues.values: the BASE_COLUMNS left null, then `columns`); throws RowError */
   stage(values: Map<string, string>, ctx: RunContext): unknown[];
   /** set-based validation over the staging table: marks failing rows, decides `action` */
   check(db: Kysely<DB>, ctx: RunContext): Promise<void>;

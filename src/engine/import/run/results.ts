@@ -1,7 +1,7 @@
 /**
- * resultContent (every row) and errorContent (failed rows only): CSV files merged from the rows' echoed
- * source cells (kept in a local file while staging) and the failed rows of the staging table, streamed
- * into the blob store with bounded memory.
+ * resultContent (every row) and errorContent (failed rows only): CSV files merged from every row's result
+ * line, written to a local file while staging, and the failed rows of the staging table, streamed into
+ * the blob store with bounded memory.
  */
 import fs from 'node:fs';
 import type { Writable } from 'node:stream';
@@ -10,13 +10,22 @@ import type { BlobStore } from '../../../blobs/blob-store.js';
 import type { DB } from '../../../store/schema.js';
 import type { Staging } from './context.js';
 
-/** Cells that must be quoted: a quote, comma or line break anywhere, or white space at either end. */
-const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;
+/** Characters that make a cell quoted anywhere in it; white space makes it quoted at either end. */
+const SPECIAL = /[",\r\n]/;
+const SPACE = /\s/;
+
+/** Whether the character at `i` is white space (or a control character, which is quoted as well). */
+function spaceAt(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  return c <= 32 || (c > 126 && SPACE.test(s[i]));
+}
 
 /** A cell as a CSV field followed by a comma. */
 export function csvField(c: string | number | boolean | null | undefined): string {
   const s = c === null || c === undefined ? '' : typeof c === 'string' ? c : String(c);
-  return `${NEEDS_QUOTES.test(s) ? `"${s.replace(/"/g, '""')}"` : s},`;
+  // character codes at the ends rather than an anchored alternation: 8M cells tested in 0.3 s instead of 0.5 s
+  const quoted = s !== '' && (SPECIAL.test(s) || spaceAt(s, 0) || spaceAt(s, s.length - 1));
+  return `${quoted ? `"${s.replace(/"/g, '""')}"` : s},`;
 }
 
 /** Cells as CSV fields, each followed by a comma: the start of a line that more fields complete. */
@@ -30,7 +39,13 @@ export function csvLine(cells: readonly (string | number | null)[]): string {
   return `${csvFields(cells).slice(0, -1)}\r\n`;
 }
 
-function write(stream: Writable, text: string): Promise<void> {
+/**
+ * The local files written while staging buffer up to 4 MB before a write waits: with the default 16 KB,
+ * every batch waited for the disk (1.7 s of a 1M-row staging, and most of its variance).
+ */
+const LOCAL_WRITES = { highWaterMark: 4 << 20 };
+
+function write(stream: Writable, text: string | Buffer): Promise<void> {
   return new Promise((resolve, reject) => {
     if (stream.write(text)) return resolve();
     const done = (err?: Error) => {
@@ -53,9 +68,8 @@ function finish(stream: Writable): Promise<void> {
 
 /**
  * A local file of records (arrays of text fields), one per line: fields tab-separated, with backslash,
- * tab, CR and LF escaped. The engine keeps each row's echoed source cells here while it stages the rows,
- * and the failed rows once they are checked; the result files are the merge of the two, so neither the
- * staging table nor the final transaction carries the source text.
+ * tab, CR and LF escaped. The engine keeps the failed rows here once they are checked, so that the merge
+ * of the result files (which may run while the commit's writes do) needs no query of its own.
  */
 export class RecordFile {
   readonly #out: fs.WriteStream;
@@ -63,7 +77,7 @@ export class RecordFile {
   count = 0;
 
   constructor(readonly path: string) {
-    this.#out = fs.createWriteStream(path);
+    this.#out = fs.createWriteStream(path, LOCAL_WRITES);
   }
 
   add(fields: string[]): void {
@@ -102,16 +116,6 @@ function escapeField(s: string): string {
 
 function unescapeField(s: string): string {
   return s.includes('\\') ? s.replace(/\\(.)/g, (_, c: string) => UNESCAPE[c] ?? c) : s;
-}
-
-/**
- * Echo records of rows that succeeded, as result lines: with one regular expression over the text rather
- * than a step per row (1M rows: 0.1 s instead of 0.6 s), escapes undone after it (only record separators
- * are unescaped tabs and LFs).
- */
-function succeeded(text: string): string {
-  const lines = text.replace(/\t(\d+)\n/g, 'SUCCESS,,,$1\r\n');
-  return lines.includes('\\') ? unescapeField(lines) : lines;
 }
 
 /** The text of a RecordFile in pieces that end at the end of a record. */
@@ -158,72 +162,153 @@ export interface ResultCounts {
   errors: number;
 }
 
+/**
+ * Every row's line of resultContent, written while the rows are staged as if the row succeeded
+ * (`<echoed cells>SUCCESS,,,<row>`), and where each line starts (a float64 per row number from the first
+ * row, blank rows taking no bytes, then the end of the last line), so that the merge with the failed rows
+ * copies the file and rewrites only their lines: 1M rows in 0.1 s instead of 1 s of text processing.
+ */
+export class ResultLines {
+  readonly #lines: fs.WriteStream;
+  readonly #starts: fs.WriteStream;
+  #text = '';
+  #offsets: number[] = [];
+  #bytes = 0;
+  #next = -1;
+  /** the row number of the first line; rows must be added in increasing order */
+  first = -1;
+  count = 0;
+
+  constructor(readonly path: string) {
+    this.#lines = fs.createWriteStream(path, LOCAL_WRITES);
+    this.#starts = fs.createWriteStream(`${path}.starts`, LOCAL_WRITES);
+  }
+
+  get startsPath(): string {
+    return `${this.path}.starts`;
+  }
+
+  add(rowNo: number, echoed: string): void {
+    if (this.first < 0) this.first = this.#next = rowNo;
+    for (; this.#next <= rowNo; this.#next++) this.#offsets.push(this.#bytes);
+    const line = `${echoed}SUCCESS,,,${rowNo}\r\n`;
+    this.#text += line;
+    this.#bytes += Buffer.byteLength(line);
+    this.count++;
+  }
+
+  /** whether `rowNo` has a line */
+  has(rowNo: number): boolean {
+    return rowNo >= this.first && rowNo < this.#next;
+  }
+
+  /** Writes what add() gathered (call once per batch). */
+  async flush(): Promise<void> {
+    if (this.#offsets.length === 0) return;
+    const [text, offsets] = [this.#text, this.#offsets];
+    this.#text = '';
+    this.#offsets = [];
+    await write(this.#lines, text);
+    await write(this.#starts, Buffer.from(new Float64Array(offsets).buffer));
+  }
+
+  async close(): Promise<void> {
+    this.#offsets.push(this.#bytes);
+    await this.flush();
+    await finish(this.#lines);
+    await finish(this.#starts);
+  }
+
+  /** Closes the files without waiting for them (abandoned runs); idempotent. */
+  destroy(): void {
+    this.#lines.destroy();
+    this.#starts.destroy();
+  }
+}
+
+/** Reads of a file through a 1 MB window: the merge's reads of the ResultLines files, which move forwards. */
+class FileWindow {
+  static readonly SIZE = 1 << 20;
+  #buf = Buffer.alloc(0);
+  /** file offset of #buf[0] */
+  #at = 0;
+
+  private constructor(private readonly fd: fs.promises.FileHandle) {}
+
+  static async open(file: string): Promise<FileWindow> {
+    return new FileWindow(await fs.promises.open(file, 'r'));
+  }
+
+  /** The bytes from `start` to `end`. */
+  async bytes(start: number, end: number): Promise<Buffer> {
+    if (start < this.#at || end > this.#at + this.#buf.length) {
+      const buf = Buffer.allocUnsafe(Math.max(FileWindow.SIZE, end - start));
+      const { bytesRead } = await this.fd.read(buf, 0, buf.length, start);
+      if (bytesRead < end - start) throw new Error('a result file ends before its recorded length');
+      this.#buf = buf.subarray(0, bytesRead);
+      this.#at = start;
+    }
+    return this.#buf.subarray(start - this.#at, end - this.#at);
+  }
+
+  close(): Promise<void> {
+    return this.fd.close();
+  }
+}
+
 /** The inputs of a merge. */
 export interface MergeInput {
-  /** records [echoed cells as CSV fields, row_no], one per staged row, in row order */
-  echo: string;
+  /** every row's line, as if it succeeded */
+  lines: ResultLines;
   /** records [row_no, err_code, err_msg] of the failed rows, in row order (collectErrors) */
   errors: string;
   headers: string[];
 }
 
 /**
- * resultContent and errorContent, streamed into the blob store: `echo` merged in row order with `errors`,
- * every row into the result file, the failed ones into the error file too.
+ * resultContent and errorContent, streamed into the blob store: the result lines with those of the failed
+ * rows rewritten, every row into the result file, the failed ones into the error file too.
  */
 export async function writeResults(blobs: BlobStore, input: MergeInput, resultKey: string, errorKey: string): Promise<ResultCounts> {
   const result = blobs.createWriteStream(resultKey);
   const failedRows = blobs.createWriteStream(errorKey);
-  const errorBatches = readRecords(input.errors);
-  let batch: string[][] = [];
-  let at = 0;
-  const nextError = async (): Promise<string[] | null> => {
-    while (at >= batch.length) {
-      const next = await errorBatches.next();
-      if (next.done) return null;
-      batch = next.value;
-      at = 0;
-    }
-    return batch[at++];
+  const { lines } = input;
+  const text = await FileWindow.open(lines.path);
+  const starts = await FileWindow.open(lines.startsPath);
+  const end = (await fs.promises.stat(lines.path)).size;
+  let copied = 0;
+  const copyUntil = async (to: number) => {
+    for (; copied < to; copied = Math.min(to, copied + FileWindow.SIZE)) await write(result, await text.bytes(copied, Math.min(to, copied + FileWindow.SIZE)));
   };
-  let total = 0;
   let failed = 0;
   try {
     await write(result, csvLine(input.headers));
     await write(failedRows, csvLine(input.headers));
-    let error = await nextError();
-    for await (const text of completeLines(input.echo)) {
-      let out = '';
-      let err = '';
-      let from = 0;
-      // the failed rows in this text, found by their row number (an echo record ends TAB row_no LF)
-      while (error !== null) {
-        const key = `\t${error[0]}\n`;
-        const end = text.indexOf(key, from);
-        if (end === -1) break;
-        const start = text.lastIndexOf('\n', end) + 1;
-        out += succeeded(text.slice(from, start));
-        const line = unescapeField(text.slice(start, end)) + csvLine(['ERROR', error[1], error[2] === '' ? null : error[2], error[0]]);
-        out += line;
-        err += line;
+    for await (const batch of readRecords(input.errors)) {
+      for (const [row, code, message] of batch) {
+        if (!lines.has(Number(row))) throw new Error(`row ${row} failed but was not staged`);
+        const at = (Number(row) - lines.first) * 8;
+        const [start, stop] = new Float64Array(new Uint8Array(await starts.bytes(at, at + 16)).buffer);
+        await copyUntil(start);
+        const line = await text.bytes(start, stop);
+        const src = line.subarray(0, line.length - Buffer.byteLength(`SUCCESS,,,${row}\r\n`));
+        const rewritten = Buffer.concat([src, Buffer.from(csvLine(['ERROR', code, message === '' ? null : message, row]))]);
+        await write(result, rewritten);
+        await write(failedRows, rewritten);
+        copied = stop;
         failed++;
-        from = end + key.length;
-        error = await nextError();
       }
-      out += succeeded(text.slice(from));
-      for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) total++;
-      await write(result, out);
-      if (err !== '') await write(failedRows, err);
     }
-    if (error !== null) throw new Error(`row ${error[0]} failed but was not staged`);
+    await copyUntil(end);
     await finish(result);
     await finish(failedRows);
   } catch (e) {
-    result.destroy(e as Error);
-    failedRows.destroy(e as Error);
+    // destroyed with the error so that neither blob appears; the error is thrown here, not emitted
+    for (const stream of [result, failedRows]) stream.on('error', () => {}).destroy(e as Error);
     throw e;
   } finally {
-    await errorBatches.return(undefined);
+    await text.close();
+    await starts.close();
   }
-  return { total, errors: failed };
+  return { total: lines.count, errors: failed };
 }
