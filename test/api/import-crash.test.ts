@@ -147,7 +147,9 @@ describe(`Import commit survives kill -9 (${PG ? 'PostgreSQL' : 'SQLite'})`, { t
 
   function csvFor(prefix: string): string {
     const lines = ['number,name,description'];
-    for (let i = 1; i <= N; i++) lines.push(`${prefix}${String(i).padStart(6, '0')},Crash ${prefix}${i},row ${i} of ${N}`);
+    // numbers in decreasing order: the duplicate check (skipped for increasing numbers) builds the staging
+    // index whose appearance marks the end of staging
+    for (let i = N; i >= 1; i--) lines.push(`${prefix}${String(i).padStart(6, '0')},Crash ${prefix}${i},row ${N + 1 - i} of ${N}`);
     return `${lines.join('\r\n')}\r\n`;
   }
 

@@ -19,13 +19,24 @@ export interface RunContext {
   staging: Staging;
   /** a committing run with addToChange: the rows' item column must be filled for created items too */
   addsToChange: boolean;
+  /**
+   * Those of the handler's `distinctKeys` whose values (where not null) came in strictly increasing row
+   * order, so that no two rows share one: set once every row is staged.
+   */
+  ascending: ReadonlySet<string>;
 }
 
 export interface ResourceHandler {
   /** lower-cased apiName -> canonical apiName, for matching headers and mappings */
   attributes: Map<string, string>;
   columns: StageColumn[];
+  /** staging columns indexed once every row is staged (those of distinctKeys only when not ascending) */
   indexed: string[];
+  /**
+   * staging columns whose values the checks require to differ between rows, indexed for that check alone:
+   * see RunContext.ascending
+   */
+  distinctKeys?: string[];
   /** the staging column holding the item a row changes (added to the change of addToChange); null: rows change no item */
   itemColumn: 'item_id' | 'parent_item_id' | null;
   /** loads what stage() resolves in JS (reference tables), before the first row */
