@@ -95,6 +95,8 @@ export function itemSpecsHandler(customAttrs: AttributeDef[]): ResourceHandler {
   let users: UserLookup;
   /** some row is keyed by guid: duplicates and items are then matched by item id, not number */
   let sawGuid = false;
+  /** some row asks for a number from its category's format */
+  let sawGenerated = false;
 
   /** category, lifecycle phase and owner ids of a row (guid first, then path, then name), or a RowError */
   const resolve = (refs: Refs, row: unknown[]) => {
@@ -208,6 +210,7 @@ export function itemSpecsHandler(customAttrs: AttributeDef[]): ResourceHandler {
           throw new RowError(ROW.REQUIRED, `Column 'number': '${ctx.options.useCategoryNumberFormat}' needs a category column: the number comes from the category's number format.`);
         }
         row[AT.gen_prefix] = numberPrefix(categories.names.get(category)!);
+        sawGenerated = true;
         row[AT.guid] = null;
       } else row[AT.free_text] = null;
       if (useGuid) sawGuid = true;
@@ -283,7 +286,7 @@ export function itemSpecsHandler(customAttrs: AttributeDef[]): ResourceHandler {
 
     async apply(db, ctx) {
       if (ctx.mode === 'DELETE') return applyDelete(db, ctx);
-      if (ctx.mode !== 'EDIT') await applyCreate(db, ctx);
+      if (ctx.mode !== 'EDIT') await applyCreate(db, ctx, sawGenerated);
       if (ctx.mode !== 'CREATE') await applyEdit(db, ctx);
     },
   };
@@ -295,10 +298,10 @@ export function itemSpecsHandler(customAttrs: AttributeDef[]): ResourceHandler {
  * item and revision ids are those maxima plus the row number, and items point at their revisions as they
  * are inserted. PostgreSQL draws both ids of each row from the sequences in one statement that inserts both.
  */
-async function applyCreate(db: Kysely<DB>, ctx: RunContext): Promise<void> {
+async function applyCreate(db: Kysely<DB>, ctx: RunContext, generated: boolean): Promise<void> {
   const T = ctx.staging.table;
   const ws = ctx.workspaceId;
-  await assignGeneratedNumbers(db, ctx);
+  if (generated) await assignGeneratedNumbers(db, ctx);
   const creating = sql`s.err_code IS NULL AND s.action = 'CREATE'`;
   const phase = await sql<{ id: number }>`SELECT id FROM lifecycle_phases WHERE workspace_id = ${ws} AND stage = 'UNRELEASED' AND active = 1
     ORDER BY display_order, id LIMIT 1`.execute(db);
