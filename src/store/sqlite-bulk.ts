@@ -54,16 +54,31 @@ export interface FlatRows {
 
 export function flatRows(columns: string[], rows: unknown[][]): FlatRows {
   const live = liveColumns(columns, rows);
-  const values: unknown[] = [];
-  for (const row of rows) for (const c of live) values.push(row[c] ?? null);
+  const width = live.length;
+  const values = new Array<unknown>(rows.length * width);
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r];
+    for (let c = 0; c < width; c++) values[r * width + c] = row[live[c]] ?? null;
+  }
   return { columns: live.map((c) => columns[c]), values };
 }
 
 /** The positions of the columns not null in every row (all of them when every value is null: such rows are still rows). */
 export function liveColumns(columns: string[], rows: unknown[][]): number[] {
+  const seen = new Array<boolean>(columns.length).fill(false);
+  let found = 0;
+  for (const row of rows) {
+    for (let c = 0; c < columns.length; c++) {
+      if (!seen[c] && row[c] !== null && row[c] !== undefined) {
+        seen[c] = true;
+        found++;
+      }
+    }
+    if (found === columns.length) break;
+  }
   const live: number[] = [];
-  for (let c = 0; c < columns.length; c++) if (rows.some((r) => r[c] !== null && r[c] !== undefined)) live.push(c);
-  return live.length > 0 ? live : columns.map((_, c) => c);
+  for (let c = 0; c < columns.length; c++) if (seen[c] || found === 0) live.push(c);
+  return live;
 }
 
 const statements = new WeakMap<SqliteDatabase.Database, Map<string, SqliteDatabase.Statement>>();

@@ -267,8 +267,11 @@ export class Store {
       schema,
       bulkLoad: async (table, columns, opts = {}) => this.#sqliteLoad({ file, table, columns, scratch: true }, `${schema}.${table}`, opts.threaded),
       close: async () => {
-        await sql`DETACH DATABASE ${sql.raw(schema)}`.execute(this.db);
-        await fs.promises.rm(file, { force: true });
+        try {
+          await sql`DETACH DATABASE ${sql.raw(schema)}`.execute(this.db);
+        } finally {
+          await fs.promises.rm(file, { force: true }); // the space comes back once detached, whatever happened
+        }
       },
     };
   }
