@@ -24,4 +24,3 @@ port.on('message', (rows: FlatRows | null) => {
     post({ kind: 'failed', message: (err as Error).message, stack: (err as Error).stack });
   }
 });
-

@@ -118,9 +118,9 @@ export function stagingFor(runId: number, dialect: Dialect, schema: string | nul
 
 /**
  * The staging table of a run. Besides the staged columns it has `action` (what a valid row does: CREATE,
- * EDIT or DELETE; from `action` until the checks decide otherwise) and `changed` (1 once a row is found to
- * change something; 0 until then), which the checks set: no row is loaded with them (binding the same
- * two values a million times took 8% of the staging).
+ * EDIT or DELETE; the `action` given here until the checks decide otherwise) and `changed` (1 once a row
+ * is found to change something, else 0), which the checks set: no row is loaded with them (binding the
+ * same two values a million times took 8% of the staging).
  */
 export async function createStaging(db: Kysely<DB>, s: Staging, columns: StageColumn[], action: string | null): Promise<void> {
   await dropStaging(db, s);

@@ -115,11 +115,17 @@ export function mergeAttrs(current: string | null, set: string | null, clear: st
 
 /** The custom-attribute staging columns of a row: values by GUID and the GUIDs to clear, as JSON (or null). */
 export function setCustomColumns(out: StagedValues, attrs: Record<string, unknown>, attrClears: string[]): void {
-  let any = false;
-  for (const _ in attrs) {
-    any = true;
-    break;
-  }
-  out.set('attrs', any ? JSON.stringify(attrs) : null);
-  out.set('attr_clears', attrClears.length > 0 ? JSON.stringify(attrClears) : null);
+  out.set('attrs', attrsText(attrs));
+  out.set('attr_clears', attrClearsText(attrClears));
+}
+
+/** The `attrs` staging column: custom attribute values by GUID as JSON, or null when there are none. */
+export function attrsText(attrs: Record<string, unknown> | null): string | null {
+  for (const _ in attrs) return JSON.stringify(attrs);
+  return null;
+}
+
+/** The `attr_clears` staging column: the GUIDs of the custom attributes to clear as JSON, or null. */
+export function attrClearsText(attrClears: string[] | null): string | null {
+  return attrClears !== null && attrClears.length > 0 ? JSON.stringify(attrClears) : null;
 }

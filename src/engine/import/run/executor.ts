@@ -89,11 +89,11 @@ export async function executeImportRun(services: Services, runId: number): Promi
   const resultKey = importResultKey(run.guid, run.attempts);
   const errorKey = importErrorKey(run.guid, run.attempts);
   let scratch: Scratch | undefined;
-  let staged: Staging | undefined;
+  let created: Staging | undefined; // dropped at the end, whatever happened
   try {
     scratch = await store.openScratch(`import_${runId}`);
     const staging = stagingFor(runId, store.dialect, scratch.schema);
-    staged = staging;
+    created = staging;
     const ctx: RunContext = {
       workspaceId: run.workspace_id, creatorId: run.creator_id, now: zulu(), mode, options, dialect: store.dialect, staging,
       addsToChange: run.commit === 1 && mode !== 'DELETE' && options.addToChange !== undefined && options.addToChange !== null,
@@ -249,7 +249,7 @@ export async function executeImportRun(services: Services, runId: number): Promi
       await blobs.delete(errorKey).catch(() => {});
     }
   } finally {
-    if (staged) await dropStaging(store.db, staged).catch(() => {});
+    if (created) await dropStaging(store.db, created).catch(() => {});
     await scratch?.close().catch(() => {});
     await fs.promises.rm(tmpDir, { recursive: true, force: true }).catch(() => {});
   }

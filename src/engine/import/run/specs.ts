@@ -6,7 +6,7 @@
  */
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { AttributeDef } from '../../../domain/item-json.js';
-import { attrsChange, customAttributeNames, customValue, mergeAttrs } from './custom.js';
+import { attrClearsText, attrsChange, attrsText, customAttributeNames, customValue, mergeAttrs } from './custom.js';
 import { FREE_TEXT, assignGeneratedNumbers, numberPrefix } from './numbering.js';
 import { type CategoryLookup, type PhaseLookup, type UserLookup, loadCategories, loadPhases, loadUsers } from './lookups.js';
 import type { DB } from '../../../store/schema.js';
@@ -83,7 +83,6 @@ const ok = sql`err_code IS NULL`;
 function missing(column: string, what: string, value: string): RowError {
   return new RowError(ROW.NOT_FOUND, `Column '${column}': no ${what} matches '${value}'.`);
 }
-
 
 export function itemSpecsHandler(customAttrs: AttributeDef[]): ResourceHandler {
   const attributes = new Map<string, string>();
@@ -216,8 +215,8 @@ export function itemSpecsHandler(customAttrs: AttributeDef[]): ResourceHandler {
       if (useGuid) sawGuid = true;
       else row[AT.guid] = null;
       row[AT.clears] = clears === null ? null : clearsText(clears);
-      row[AT.attrs] = attrs === null ? null : JSON.stringify(attrs);
-      row[AT.attr_clears] = attrClears === null ? null : JSON.stringify(attrClears);
+      row[AT.attrs] = attrsText(attrs);
+      row[AT.attr_clears] = attrClearsText(attrClears);
       return row;
     },
 
