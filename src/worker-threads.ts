@@ -1,12 +1,13 @@
 /**
- * Starting a worker thread on one of plmx's modules, whether plmx runs from its TypeScript sources
- * (through tsx, whose loader a worker does not inherit) or from compiled JavaScript.
+ * Worker threads of plmx's own modules, whether plmx runs from its TypeScript sources (through tsx, whose
+ * loader a worker does not inherit) or from compiled JavaScript; and a stream of messages from such a
+ * thread with bounded read-ahead (a reader thread of an import's rows, its staging thread).
  */
-import { Worker } from 'node:worker_threads';
+import { type MessagePort, Worker } from 'node:worker_threads';
 
 /**
  * Starting a thread costs about 0.1 s (tsx's loader included), so work moves to one only for inputs
- * larger than this: an import's source file read on a reader thread, its staging on a loader thread.
+ * larger than this: an import's source file read and staged on a thread of its own.
  */
 export const THREAD_WORTH_BYTES = 8 * 1024 ** 2;
 
@@ -19,4 +20,98 @@ export function startWorker(base: string, name: string, workerData: unknown): Wo
   const tsx = import.meta.resolve('tsx/esm/api');
   const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); })`;
   return new Worker(boot, { eval: true, workerData });
+}
+
+/** An error thrown on a worker thread, as it crosses to the parent. */
+export interface ThreadError {
+  kind: 'failed';
+  name: string;
+  message: string;
+  stack?: string;
+  /** the error's own enumerable properties of primitive values (a row number…) */
+  props: Record<string, unknown>;
+}
+
+/** What a streaming thread posts last: `end` with its result, or `failed`. */
+type Final<R> = { kind: 'end'; result: R } | ThreadError;
+
+/**
+ * The worker's side of a stream: post() sends a message and waits while `ahead` of them are not yet
+ * taken by the parent, so memory stays bounded by those; end() or fail() sends the last one.
+ */
+export class StreamPort<T, R = void> {
+  #credit: number;
+  #wake: (() => void) | null = null;
+
+  constructor(private readonly port: MessagePort, ahead: number) {
+    this.#credit = ahead;
+    port.on('message', () => {
+      this.#credit++;
+      this.#wake?.();
+    });
+  }
+
+  async post(message: T): Promise<void> {
+    while (this.#credit === 0) await new Promise<void>((resolve) => (this.#wake = resolve));
+    this.#credit--;
+    this.port.postMessage({ kind: 'message', message });
+  }
+
+  end(result: R): void {
+    this.#last({ kind: 'end', result });
+  }
+
+  fail(err: unknown): void {
+    const e = err instanceof Error ? err : new Error(String(err));
+    const props = Object.fromEntries(Object.entries(e).filter(([, v]) => v === null || typeof v !== 'object' && typeof v !== 'function'));
+    this.#last({ kind: 'failed', name: e.name, message: e.message, stack: e.stack, props });
+  }
+
+  #last(m: Final<R>): void {
+    this.port.postMessage(m);
+    this.port.close();
+  }
+}
+
+/**
+ * The parent's side of a StreamPort: next() gives each message in turn (and lets the worker send one
+ * more), then `{ done: true, result }`; a failure on the thread is rethrown as `revive` rebuilds it.
+ * close() ends the thread, at any time; idempotent.
+ */
+export class ThreadStream<T, R = void> {
+  readonly #queue: ({ kind: 'message'; message: T } | Final<R>)[] = [];
+  #wake: (() => void) | null = null;
+  #closed = false;
+
+  constructor(private readonly worker: Worker, private readonly revive: (e: ThreadError) => Error = reviveError) {
+    const push = (m: { kind: 'message'; message: T } | Final<R>) => {
+      this.#queue.push(m);
+      this.#wake?.();
+    };
+    worker.on('message', push);
+    worker.on('error', (err) => push({ kind: 'failed', name: err.name, message: err.message, stack: err.stack, props: {} }));
+    worker.on('exit', (code) => push({ kind: 'failed', name: 'Error', message: `a worker thread exited (code ${code}) before the end of its work`, props: {} }));
+  }
+
+  async next(): Promise<{ done: false; message: T } | { done: true; result: R }> {
+    while (this.#queue.length === 0) await new Promise<void>((resolve) => (this.#wake = resolve));
+    this.#wake = null;
+    const m = this.#queue.shift()!;
+    if (m.kind === 'failed') throw this.revive(m);
+    if (m.kind === 'end') return { done: true, result: m.result };
+    this.worker.postMessage(null);
+    return { done: false, message: m.message };
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.worker.removeAllListeners('exit');
+    await this.worker.terminate();
+  }
+}
+
+/** A plain Error with the thread's message and stack. */
+export function reviveError(e: ThreadError): Error {
+  return Object.assign(new Error(e.message), e.stack ? { stack: e.stack } : {});
 }

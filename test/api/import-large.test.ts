@@ -1,6 +1,7 @@
 /**
- * An import large enough (over 8 MiB) to take the threaded path: the file parsed on a reader thread and,
- * on SQLite, staged by a loader thread. Preview and commit through HTTP, with failed rows among 110,000.
+ * An import large enough (over 8 MiB) to take the threaded path: the file read, converted and encoded on a
+ * staging thread, whose batches the engine's thread loads. Preview and commit through HTTP, with failed
+ * rows among 110,000.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -9,7 +10,7 @@ import { type TestServer, startTestServer } from '../helpers/server.js';
 
 const ROWS = 110_000;
 
-describe('Import of a file over 8 MiB (reader and loader threads)', () => {
+describe('Import of a file over 8 MiB (staging thread)', () => {
   let server: TestServer;
   let imports: ImportClient;
   let csv = '';

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { DirectoryBlobStore } from '../../src/blobs/directory-blob-store.js';
-import { RecordFile, ResultLines, csvFields, readRecords, writeResults } from '../../src/engine/import/run/results.js';
+import { RecordFile, type ResultIndex, ResultLines, csvFields, readRecords, writeResults } from '../../src/engine/import/run/results.js';
 
 let dir = '';
 before(() => {
@@ -21,14 +21,13 @@ async function written(name: string, records: string[][]): Promise<string> {
 }
 
 /** A ResultLines of [row number, echoed cells] pairs, flushed every `perFlush` rows. */
-async function resultLines(name: string, rows: [number, string][], perFlush = 1000): Promise<ResultLines> {
+async function resultLines(name: string, rows: [number, string][], perFlush = 1000): Promise<ResultIndex> {
   const lines = new ResultLines(path.join(dir, name));
   for (const [i, [row, src]] of rows.entries()) {
     lines.add(row, src);
     if (i % perFlush === perFlush - 1) await lines.flush();
   }
-  await lines.close();
-  return lines;
+  return lines.close();
 }
 
 async function readAllRecords(file: string): Promise<string[][]> {

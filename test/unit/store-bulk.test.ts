@@ -1,7 +1,8 @@
 /**
  * Store.bulkLoad on the test database (the embedded one, or PostgreSQL with PLMX_DATABASE_URL): rows in
- * batches with exact values, failures that reach the caller and leave the store usable, and, on SQLite,
- * the loader thread and the WAL checkpointer thread; Store.openScratch and loads into it; flatRows.
+ * batches (encoded by encodeRows) with exact values, failures that reach the caller and leave the store
+ * usable, and, on SQLite, the WAL checkpointer thread; Store.openScratch and loads into it; flatRows and
+ * the COPY text of encodeRows.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -10,7 +11,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import type { DB } from '../../src/store/schema.js';
-import { flatRows } from '../../src/store/sqlite-bulk.js';
+import { copyCsv, encodeRows, flatRows } from '../../src/store/bulk-rows.js';
 import { Store } from '../../src/store/store.js';
 import { type ScratchDatabase, scratchDatabase } from '../helpers/database.js';
 
@@ -42,45 +43,44 @@ async function rows(): Promise<{ id: number; name: string | null; qty: number | 
 const batch = (from: number, n: number) =>
   Array.from({ length: n }, (_, i) => [from + i, i % 7 === 0 ? null : `n "${from + i}", with\nline`, i % 5 === 0 ? null : (from + i) / 4]);
 
-const variants = [{ name: 'in the calling thread', threaded: false }, { name: 'on a loader thread (SQLite)', threaded: true }];
+const COLUMNS = ['id', 'name', 'qty'];
+const encoded = (rows: unknown[][], columns = COLUMNS) => encodeRows(store.dialect, columns, rows);
 
 describe('Store.bulkLoad', () => {
-  for (const v of variants) {
-    it(`loads batches with their exact values, ${v.name}`, async () => {
-      await freshTable();
-      const load = await store.bulkLoad(TABLE, ['id', 'name', 'qty'], { threaded: v.threaded });
-      for (let b = 0; b < 5; b++) await load.write(batch(b * 1000, 1000));
-      await load.write([[5000, '', 0], [5001, '\\.', -1.5]]); // an empty string, COPY's end-of-data marker
-      await load.end();
-      const got = await rows();
-      assert.equal(got.length, 5002);
-      assert.deepEqual(got.slice(0, 8).map((r) => [r.id, r.name, r.qty]), batch(0, 8));
-      assert.deepEqual(got.slice(-2).map((r) => [r.id, r.name, r.qty]), [[5000, '', 0], [5001, '\\.', -1.5]]);
-    });
+  it('loads batches with their exact values', async () => {
+    await freshTable();
+    const load = await store.bulkLoad(TABLE, COLUMNS);
+    for (let b = 0; b < 5; b++) await load.write(encoded(batch(b * 1000, 1000)));
+    await load.write(encoded([[5000, '', 0], [5001, '\\.', -1.5]])); // an empty string, COPY's end-of-data marker
+    await load.end();
+    const got = await rows();
+    assert.equal(got.length, 5002);
+    assert.deepEqual(got.slice(0, 8).map((r) => [r.id, r.name, r.qty]), batch(0, 8));
+    assert.deepEqual(got.slice(-2).map((r) => [r.id, r.name, r.qty]), [[5000, '', 0], [5001, '\\.', -1.5]]);
+  });
 
-    it(`reports a failed load and stays usable, ${v.name}`, async () => {
-      await freshTable();
-      const load = await store.bulkLoad('no_such_table' as keyof DB, ['id'], { threaded: v.threaded });
-      await assert.rejects(async () => {
-        for (let i = 0; i < 20; i++) await load.write([[i]]);
-        await load.end();
-      }, /no_such_table/);
-      await load.abort();
-      // an abandoned load gives back what it held: more loads than the pool has connections still run
-      for (let i = 0; i < 12; i++) {
-        const partial = await store.bulkLoad(TABLE, ['id', 'name', 'qty'], { threaded: v.threaded });
-        await partial.write(batch(i * 10, 10));
-        await partial.abort();
-      }
-      const ok = await store.bulkLoad(TABLE, ['id', 'name', 'qty'], { threaded: v.threaded });
-      await ok.write(batch(100_000, 3));
-      await ok.end();
-      const ids = (await rows()).map((r) => r.id);
-      // PostgreSQL: an aborted COPY adds nothing; SQLite commits each batch as it goes
-      assert.ok(ids.includes(100_002));
-      if (store.dialect === 'postgres') assert.deepEqual(ids, [100_000, 100_001, 100_002]);
-    });
-  }
+  it('reports a failed load and stays usable', async () => {
+    await freshTable();
+    const load = await store.bulkLoad('no_such_table' as keyof DB, ['id']);
+    await assert.rejects(async () => {
+      for (let i = 0; i < 20; i++) await load.write(encoded([[i]], ['id']));
+      await load.end();
+    }, /no_such_table/);
+    await load.abort();
+    // an abandoned load gives back what it held: more loads than the pool has connections still run
+    for (let i = 0; i < 12; i++) {
+      const partial = await store.bulkLoad(TABLE, COLUMNS);
+      await partial.write(encoded(batch(i * 10, 10)));
+      await partial.abort();
+    }
+    const ok = await store.bulkLoad(TABLE, COLUMNS);
+    await ok.write(encoded(batch(100_000, 3)));
+    await ok.end();
+    const ids = (await rows()).map((r) => r.id);
+    // PostgreSQL: an aborted COPY adds nothing; SQLite commits each batch as it goes
+    assert.ok(ids.includes(100_002));
+    if (store.dialect === 'postgres') assert.deepEqual(ids, [100_000, 100_001, 100_002]);
+  });
 
   it('checkpoints the SQLite WAL on its own thread, outside commits', async (t) => {
     if (store.dialect !== 'sqlite') return t.skip('SQLite only');
@@ -102,41 +102,49 @@ describe('Store.bulkLoad', () => {
 });
 
 describe('Store.openScratch', () => {
-  for (const v of variants) {
-    it(`holds tables the main connection queries with the main database's, loaded ${v.name}`, async () => {
-      await freshTable();
-      await store.bulkLoad(TABLE, ['id', 'name', 'qty']).then(async (l) => {
-        await l.write([[1, 'main', 1]]);
-        await l.end();
-      });
-      const scratch = await store.openScratch('bulk_scratch');
-      const table = scratch.schema === null ? 'scratch_rows' : `${scratch.schema}.scratch_rows`;
-      await sql.raw(`DROP TABLE IF EXISTS ${table}`).execute(store.db);
-      await sql.raw(`CREATE TABLE ${table} (id integer, name text, qty real)`).execute(store.db);
-      const load = await scratch.bulkLoad('scratch_rows', ['id', 'name', 'qty'], { threaded: v.threaded });
-      for (let b = 0; b < 3; b++) await load.write(batch(b * 1000, 1000));
-      await load.end();
-      const joined = await sql<{ n: number; named: number }>`SELECT count(*) AS n, count(b.name) AS named
-        FROM ${sql.raw(table)} s LEFT JOIN bulk_test b ON b.id = s.id`.execute(store.db);
-      assert.deepEqual([Number(joined.rows[0].n), Number(joined.rows[0].named)], [3000, 1]);
-      await sql.raw(`DROP TABLE ${table}`).execute(store.db);
-      await scratch.close();
-      if (store.dialect === 'sqlite') {
-        assert.equal(fs.existsSync(path.join(dir, 'scratch', 'bulk_scratch.sqlite')), false, 'its file is deleted');
-        const attached = await sql<{ name: string }>`PRAGMA database_list`.execute(store.db);
-        assert.deepEqual(attached.rows.map((r) => r.name), ['main']);
-      } else assert.equal(scratch.schema, null, 'PostgreSQL keeps scratch tables in the main database');
+  it("holds tables the main connection queries with the main database's", async () => {
+    await freshTable();
+    await store.bulkLoad(TABLE, COLUMNS).then(async (l) => {
+      await l.write(encoded([[1, 'main', 1]]));
+      await l.end();
     });
-  }
+    const scratch = await store.openScratch('bulk_scratch');
+    const table = scratch.schema === null ? 'scratch_rows' : `${scratch.schema}.scratch_rows`;
+    await sql.raw(`DROP TABLE IF EXISTS ${table}`).execute(store.db);
+    await sql.raw(`CREATE TABLE ${table} (id integer, name text, qty real)`).execute(store.db);
+    if (scratch.schema !== null) {
+      const pageSize = await sql<{ page_size: number }>`PRAGMA ${sql.raw(scratch.schema)}.page_size`.execute(store.db);
+      assert.equal(pageSize.rows[0].page_size, 16384);
+    }
+    const load = await scratch.bulkLoad('scratch_rows', COLUMNS);
+    for (let b = 0; b < 3; b++) await load.write(encoded(batch(b * 1000, 1000)));
+    await load.end();
+    const joined = await sql<{ n: number; named: number }>`SELECT count(*) AS n, count(b.name) AS named
+      FROM ${sql.raw(table)} s LEFT JOIN bulk_test b ON b.id = s.id`.execute(store.db);
+    assert.deepEqual([Number(joined.rows[0].n), Number(joined.rows[0].named)], [3000, 1]);
+    await sql.raw(`DROP TABLE ${table}`).execute(store.db);
+    await scratch.close();
+    if (store.dialect === 'sqlite') {
+      assert.equal(fs.existsSync(path.join(dir, 'scratch', 'bulk_scratch.sqlite')), false, 'its file is deleted');
+      const attached = await sql<{ name: string }>`PRAGMA database_list`.execute(store.db);
+      assert.deepEqual(attached.rows.map((r) => r.name), ['main']);
+    } else assert.equal(scratch.schema, null, 'PostgreSQL keeps scratch tables in the main database');
+  });
 
   it('refuses a name that is not an identifier', async () => {
     await assert.rejects(store.openScratch('../x'), /not a scratch name/);
   });
 });
 
-describe('flatRows', () => {
-  it('leaves out the columns null in every row, and keeps rows of nulls only', () => {
+describe('encodeRows', () => {
+  it('SQLite: leaves out the columns null in every row, and keeps rows of nulls only', () => {
     assert.deepEqual(flatRows(['a', 'b', 'c'], [[1, null, 'x'], [2, null, null]]), { columns: ['a', 'c'], values: [1, 'x', 2, null] });
     assert.deepEqual(flatRows(['a', 'b'], [[null, null], [null, undefined]]), { columns: ['a', 'b'], values: [null, null, null, null] });
+    assert.deepEqual(encodeRows('sqlite', ['a', 'b'], [[1, null]]), { columns: ['a'], values: [1] });
+  });
+
+  it("PostgreSQL: COPY's CSV, with every column, NULL as an empty field and an empty string quoted", () => {
+    assert.equal(copyCsv([[1, null, ''], [2, 'a "b", c\nd', true], [3, '\\.', 0.5]]), '1,,""\n2,"a ""b"", c\nd",1\n3,"\\.",0.5\n');
+    assert.equal(encodeRows('postgres', ['a', 'b'], [[null, null]]), ',\n');
   });
 });

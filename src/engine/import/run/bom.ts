@@ -76,7 +76,10 @@ export function itemBomHandler(customAttrs: AttributeDef[]): ResourceHandler {
       const clears: string[] = [];
       const attrs: Record<string, unknown> = {};
       const attrClears: string[] = [];
-      for (const [apiName, text] of values) {
+      for (let i = 0; i < values.names.length; i++) {
+        const text = values.texts[i];
+        if (text === null) continue;
+        const apiName = values.names[i];
         const def = custom.get(apiName);
         if (def) {
           if (text === ctx.options.removeValue) attrClears.push(def.guid);

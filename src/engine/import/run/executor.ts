@@ -1,7 +1,7 @@
 /**
  * Executes one import run (called by the run queue once the run is RUNNING):
- * submit blob -> temp file -> header mapping (warnings 331) -> row batches converted in JS -> bulk-loaded
- * into a per-run staging table `import_stage_<runId>` -> set-based checks in SQL -> when committing, every
+ * submit blob -> temp file -> header mapping (warnings 331) and row batches converted in JS (staged-rows.ts)
+ * -> bulk-loaded into a per-run staging table `import_stage_<runId>` -> set-based checks in SQL -> when committing, every
  * valid row applied in ONE transaction -> resultContent / errorContent CSV streamed from staging -> counts
  * -> run COMPLETE -> staging dropped.
  *
@@ -19,21 +19,17 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Kysely } from 'kysely';
 import { zulu } from '../../../domain/time.js';
-import type { RunWarning } from '../../../domain/import-run-json.js';
 import { listAttributes } from '../../../store/items-repo.js';
 import type { DB } from '../../../store/schema.js';
 import type { Scratch } from '../../../store/store.js';
 import type { Services } from '../../../services.js';
-import { THREAD_WORTH_BYTES } from '../../../worker-threads.js';
-import { BASE_COLUMNS, RowError, type Staging, cellText, createStaging, dropStaging, indexStaging, readRunOptions, stagingFor } from './context.js';
+import { BASE_COLUMNS, type Staging, createStaging, dropStaging, indexStaging, readRunOptions, stagingFor } from './context.js';
 import { AddToChangeError, type ChangeTarget, addToChange, resolveChange } from './add-to-change.js';
-import { itemBomHandler } from './bom.js';
-import { fileSummaryHandler } from './file-summary.js';
-import { itemFilesHandler } from './item-files.js';
-import type { HandlerFactory, RunContext } from './resource.js';
-import { ResultLines, collectErrors, csvField, writeResults } from './results.js';
-import { type Cell, SourceFileError, type SourceFileType, openSource } from './source.js';
-import { itemSpecsHandler } from './specs.js';
+import { HANDLERS } from './handlers.js';
+import type { RunContext } from './resource.js';
+import { collectErrors, writeResults } from './results.js';
+import { SourceFileError, type SourceFileType } from './source.js';
+import { type StageSummary, type StagedSource, openStaged } from './staged-rows.js';
 
 export function importSubmitKey(runGuid: string): string {
   return `imports/${runGuid}/submit`;
@@ -46,25 +42,9 @@ export function importErrorKey(runGuid: string, attempt: number): string {
   return `imports/${runGuid}/errors-${attempt}.csv`;
 }
 
-const HANDLERS: Record<string, { factory: HandlerFactory; world: string }> = {
-  ITEM_SPECS: { factory: itemSpecsHandler, world: 'ITEM' },
-  ITEM_BOM: { factory: itemBomHandler, world: 'BOM' },
-  // no custom attributes: the FILE world has none, so the factories get an empty list
-  ITEM_FILES: { factory: itemFilesHandler, world: 'FILE' },
-  FILE_SUMMARY: { factory: fileSummaryHandler, world: 'FILE' },
-};
-
 const FINISHABLE = ['CREATED', 'RUNNING'];
 
 class RunNoLongerActive extends Error {}
-
-/** A column of the source file as the run uses it. */
-export interface SourceColumn {
-  index: number;
-  header: string;
-  apiName: string | null;
-  inResponse: boolean;
-}
 
 export async function executeImportRun(services: Services, runId: number): Promise<void> {
   const { store, blobs } = services;
@@ -84,7 +64,6 @@ export async function executeImportRun(services: Services, runId: number): Promi
   if (!entry) return fail(`Import runs of resource ${resource} are not supported by this server yet.`);
 
   const options = readRunOptions(def.options);
-  const handler = entry.factory(await listAttributes(store, run.workspace_id, entry.world));
   const tmpDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'plmx-import-'));
   const resultKey = importResultKey(run.guid, run.attempts);
   const errorKey = importErrorKey(run.guid, run.attempts);
@@ -97,7 +76,7 @@ export async function executeImportRun(services: Services, runId: number): Promi
     const ctx: RunContext = {
       workspaceId: run.workspace_id, creatorId: run.creator_id, now: zulu(), mode, options, dialect: store.dialect, staging,
       addsToChange: run.commit === 1 && mode !== 'DELETE' && options.addToChange !== undefined && options.addToChange !== null,
-      ascending: new Set(),
+      ascending: new Set(), seen: new Set(),
     };
     // 1. the source file, locally (the readers need random access for xlsx): read in place when the blob
     // store keeps files (copying 83 MB took 0.4 s)
@@ -106,89 +85,38 @@ export async function executeImportRun(services: Services, runId: number): Promi
       file = path.join(tmpDir, 'submit');
       await pipeline(blobs.createReadStream(run.submit_blob_key), fs.createWriteStream(file));
     }
-    let source;
+    // 2. header mapping, then rows -> staging
+    const customAttrs = await listAttributes(store, run.workspace_id, entry.world);
+    const handler = entry.factory(customAttrs);
+    let staged: StagedSource | undefined;
+    let summary: StageSummary;
     try {
-      source = await openSource(file, (run.submit_file_type ?? 'CSV') as SourceFileType, {
-        worksheetName: run.submit_worksheet_name, batchSize: 1000, maxInflatedBytes: services.config.maxInflatedBytes,
+      staged = await openStaged({
+        file, type: (run.submit_file_type ?? 'CSV') as SourceFileType, resource, customAttrs, ctx: { mode, options },
+        read: { worksheetName: run.submit_worksheet_name ?? undefined, batchSize: 1000, maxInflatedBytes: services.config.maxInflatedBytes },
+        loaded: await handler.load?.(store.db, ctx), dialect: store.dialect, resultsPath: path.join(tmpDir, 'results'),
       });
-    } catch (err) {
-      if (err instanceof SourceFileError) return await fail(err.message);
-      throw err;
-    }
-
-    // 2. header mapping
-    const { columns, warnings } = mapColumns(source.headers, resource, options.mapping, handler.attributes, handler.headerAttributes?.(ctx));
-    const echoed = columns.filter((c) => c.apiName !== null && c.inResponse);
-    const echoedIndexes = echoed.map((c) => c.index);
-
-    // 3. rows -> staging
-    await createStaging(store.db, staging, handler.columns, handler.stagedAction?.(ctx) ?? null);
-    await handler.prepare?.(store.db, ctx);
-    const names = [...BASE_COLUMNS, ...handler.columns].map((c) => c.name);
-    const mapped = columns.filter((c): c is SourceColumn & { apiName: string } => c.apiName !== null);
-    const noValues = handler.columns.map(() => null);
-    const keys = (handler.distinctKeys ?? []).map((name) => ({ name, at: names.indexOf(name), last: null as unknown, ascending: true }));
-    const strip = options.stripWhiteSpace;
-    const values = new Map<string, string>(); // one row's values; stage() reads it and keeps nothing
-    const width = source.headers.length;
-    let rows = 0;
-    const load = await scratch.bulkLoad(staging.name, names, { threaded: (await fs.promises.stat(file)).size > THREAD_WORTH_BYTES });
-    let loaded = false;
-    const results = new ResultLines(path.join(tmpDir, 'results'));
-    try {
-      for await (const batch of source.rows) {
-        const staged: unknown[][] = [];
-        for (let i = 0; i < batch.rows.length; i++) {
-          const cells = batch.rows[i];
-          values.clear();
-          for (const c of mapped) {
-            const text = cellText(cells[c.index], strip);
-            if (text !== null) values.set(c.apiName, text);
-          }
-          // blank rows are not rows (a row with a mapped value is not blank, unless white space is retained)
-          if ((values.size === 0 || !strip) && isBlank(cells)) continue;
-          const rowNo = batch.firstRowNumber + i;
-          rows++;
-          // the echoed source cells, already CSV, in front of the row's status
-          let src = '';
-          for (const i of echoedIndexes) src += csvField(cells[i]);
-          results.add(rowNo, src);
-          // values beyond the headers mean the columns are not what the header says (a comma left unquoted?)
-          if (cells.length > width) {
-            return await fail(`Row ${rowNo} has ${cells.length} values but the header row has ${width} columns: the values after column ${width} have no header. Nothing was imported.`);
-          }
-          try {
-            const row = handler.stage(values, ctx);
-            row[0] = rowNo;
-            staged.push(row);
-            for (const key of keys) {
-              const v = row[key.at];
-              if (v === null) continue;
-              if (key.last !== null && !((v as string) > (key.last as string))) key.ascending = false;
-              key.last = v;
-            }
-          } catch (err) {
-            if (!(err instanceof RowError)) throw err;
-            staged.push([rowNo, err.code, err.message, ...noValues]);
-          }
-        }
-        if (staged.length > 0) await load.write(staged);
-        await results.flush();
+      await createStaging(store.db, staging, handler.columns, handler.stagedAction?.(ctx) ?? null);
+      const load = await scratch.bulkLoad(staging.name, [...BASE_COLUMNS, ...handler.columns].map((c) => c.name));
+      try {
+        for await (const rows of staged.batches) await load.write(rows);
+        await load.end();
+      } catch (err) {
+        await load.abort();
+        throw err;
       }
-      await load.end();
-      await results.close();
-      loaded = true;
+      summary = staged.summary();
     } catch (err) {
       if (err instanceof SourceFileError) return await fail(err.message);
       throw err;
     } finally {
-      if (!loaded) {
-        await load.abort();
-        results.destroy();
-      }
+      await staged?.close();
     }
-    if (rows === 0) return await fail('The file has a header row but no data rows.');
-    ctx.ascending = new Set(keys.filter((k) => k.ascending).map((k) => k.name));
+    if (summary.rows === 0) return await fail('The file has a header row but no data rows.');
+    const { columns, warnings } = staged;
+    const echoed = columns.filter((c) => c.apiName !== null && c.inResponse);
+    ctx.ascending = new Set(summary.ascending);
+    ctx.seen = new Set(summary.seen);
     // a key column whose values came in increasing order needs no duplicate check, so no index
     await indexStaging(store.db, staging, handler.indexed.filter((c) => !ctx.ascending.has(c)));
 
@@ -198,7 +126,7 @@ export async function executeImportRun(services: Services, runId: number): Promi
       options.mapping.find((m) => m.resource.toLowerCase() === 'import' && m.apiName.toLowerCase() === name.toLowerCase())?.sourceName ?? name;
     const headers = [...echoed.map((c) => c.header), rename('status'), rename('errorCode'), rename('errorMessage'), rename('rowNumber')];
     const errorsFile = path.join(tmpDir, 'errors');
-    const writeResultFiles = () => writeResults(blobs, { lines: results, errors: errorsFile, headers }, resultKey, errorKey);
+    const writeResultFiles = () => writeResults(blobs, { lines: summary.results, errors: errorsFile, headers }, resultKey, errorKey);
     const finish = async (db: Kysely<DB>, counts: { total: number; errors: number }) => {
       const updated = await db
         .updateTable('import_runs')
@@ -263,45 +191,4 @@ async function bothSettled<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> 
   return [ra.value, rb.value];
 }
 
-function isBlank(cells: Cell[]): boolean {
-  for (const c of cells) if (cellText(c, true) !== null) return false;
-  return true;
-}
-
-
-/**
- * Which attribute each source column feeds. A header in `byHeader` (the resource's own columns, such as
- * the numbering free text) is taken whatever the mapping says; with a mapping for the resource, a column is
- * mapped by its sourceName (ignoring case); without one, a header naming an attribute (ignoring case)
- * maps to it. Every other column is ignored with warning 331.
- */
-export function mapColumns(
-  headers: string[], resource: string, mapping: { resource: string; apiName: string; sourceName: string; inResponse: boolean }[],
-  attributes: Map<string, string>, byHeader: Map<string, string> = new Map(),
-): { columns: SourceColumn[]; warnings: RunWarning[] } {
-  const mine = mapping.filter((m) => m.resource.toUpperCase() === resource);
-  const used = new Set<string>();
-  const warnings: RunWarning[] = [];
-  const columns = headers.map((header, index) => {
-    const h = header.trim().toLowerCase();
-    let apiName: string | null = null;
-    let inResponse = true;
-    if (byHeader.has(h)) {
-      apiName = byHeader.get(h)!;
-    } else if (mine.length > 0) {
-      const m = mine.find((x) => x.sourceName.trim().toLowerCase() === h);
-      if (m) {
-        apiName = attributes.get(m.apiName.trim().toLowerCase()) ?? null;
-        inResponse = m.inResponse;
-      }
-    } else {
-      apiName = attributes.get(h) ?? null;
-    }
-    if (apiName !== null && used.has(apiName)) apiName = null; // a second column for the same attribute
-    if (apiName === null) warnings.push({ code: 331, message: `Column '${header}' ignored.` });
-    else used.add(apiName);
-    return { index, header, apiName, inResponse };
-  });
-  return { columns, warnings };
-}
 

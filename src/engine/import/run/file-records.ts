@@ -12,7 +12,7 @@ import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { DB } from '../../../store/schema.js';
 import { ROW, RowError, type StageColumn, type StagedValues, booleanCell, concat, failRows, rowFailer } from './context.js';
 import { loadCategories, loadUsers } from './lookups.js';
-import type { RunContext } from './resource.js';
+import type { RunContext, StageContext } from './resource.js';
 
 export const STORAGE_METHODS = ['FILE', 'PLACE_HOLDER', 'FTP', 'WEB'] as const;
 
@@ -69,7 +69,7 @@ export const FILE_COLUMNS: StageColumn[] = [
 ];
 
 /** Stages one file-summary cell (`column` is the apiName as mapped); removeValue goes to `clears`. */
-export function stageFileValue(out: StagedValues, clears: string[], column: string, attr: FileAttr, text: string, ctx: RunContext): void {
+export function stageFileValue(out: StagedValues, clears: string[], column: string, attr: FileAttr, text: string, ctx: StageContext): void {
   if (text === ctx.options.removeValue && ctx.mode !== 'DELETE') {
     if (attr.required) throw new RowError(ROW.REQUIRED, `Column '${column}': '${text}' cannot clear ${column}, it is required.`);
     clears.push(attr.kind === 'ref' ? (attr.col.startsWith('f_cat') ? 'f_cat_id' : 'f_author_id') : attr.col);

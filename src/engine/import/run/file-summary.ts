@@ -33,7 +33,10 @@ export function fileSummaryHandler(): ResourceHandler {
     stage(values, ctx) {
       const out = new StagedValues(INDEX);
       const clears: string[] = [];
-      for (const [apiName, text] of values) {
+      for (let i = 0; i < values.names.length; i++) {
+        const text = values.texts[i];
+        if (text === null) continue;
+        const apiName = values.names[i];
         const key = KEYS[apiName];
         if (key) {
           if (text === ctx.options.removeValue && ctx.mode !== 'DELETE') {

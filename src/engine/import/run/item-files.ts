@@ -59,7 +59,10 @@ export function itemFilesHandler(): ResourceHandler {
     stage(values, ctx) {
       const out = new StagedValues(INDEX);
       const clears: string[] = [];
-      for (const [apiName, text] of values) {
+      for (let i = 0; i < values.names.length; i++) {
+        const text = values.texts[i];
+        if (text === null) continue;
+        const apiName = values.names[i];
         const col = KEYS[apiName] ?? FLAGS[apiName];
         if (col) {
           if (text === ctx.options.removeValue && ctx.mode !== 'DELETE') {

@@ -1,7 +1,8 @@
 /**
  * The small reference tables an import row names by text — categories, lifecycle phases, the workspace's
  * users — loaded once per run and resolved in JS while staging, so resolving them costs no pass over the
- * staging table. Names compare ignoring case; of several matches the oldest (lowest id) wins.
+ * staging table. Names compare ignoring case; of several matches the oldest (lowest id) wins. Each is
+ * read as plain rows (`read…`, which a staging thread can be sent) and indexed where it is used (`…Lookup`).
  */
 import type { Kysely } from 'kysely';
 import type { DB } from '../../../store/schema.js';
@@ -37,9 +38,14 @@ export interface CategoryLookup {
   byName: Index;
 }
 
-export async function loadCategories(db: Kysely<DB>, workspaceId: number, world: string): Promise<CategoryLookup> {
-  const rows = await db.selectFrom('categories').select(['id', 'guid', 'name', 'path']).where('workspace_id', '=', workspaceId)
+export type CategoryRow = { id: number; guid: string; name: string; path: string | null };
+
+export function readCategories(db: Kysely<DB>, workspaceId: number, world: string): Promise<CategoryRow[]> {
+  return db.selectFrom('categories').select(['id', 'guid', 'name', 'path']).where('workspace_id', '=', workspaceId)
     .where('world', '=', world).orderBy('id').execute();
+}
+
+export function categoryLookup(rows: CategoryRow[]): CategoryLookup {
   const out: CategoryLookup = { names: new Map(), byGuid: new Map(), byPath: new Index(), byName: new Index() };
   for (const r of rows) {
     out.names.set(r.id, r.name);
@@ -50,14 +56,23 @@ export async function loadCategories(db: Kysely<DB>, workspaceId: number, world:
   return out;
 }
 
+export async function loadCategories(db: Kysely<DB>, workspaceId: number, world: string): Promise<CategoryLookup> {
+  return categoryLookup(await readCategories(db, workspaceId, world));
+}
+
 export interface PhaseLookup {
   byGuid: Map<string, number>;
   /** by name or short name */
   byName: Index;
 }
 
-export async function loadPhases(db: Kysely<DB>, workspaceId: number): Promise<PhaseLookup> {
-  const rows = await db.selectFrom('lifecycle_phases').select(['id', 'guid', 'name', 'short_name']).where('workspace_id', '=', workspaceId).execute();
+export type PhaseRow = { id: number; guid: string; name: string; short_name: string | null };
+
+export function readPhases(db: Kysely<DB>, workspaceId: number): Promise<PhaseRow[]> {
+  return db.selectFrom('lifecycle_phases').select(['id', 'guid', 'name', 'short_name']).where('workspace_id', '=', workspaceId).execute();
+}
+
+export function phaseLookup(rows: PhaseRow[]): PhaseLookup {
   const out: PhaseLookup = { byGuid: new Map(), byName: new Index() };
   for (const r of rows) {
     out.byGuid.set(r.guid, r.id);
@@ -72,14 +87,23 @@ export interface UserLookup {
   byFullName: Index;
 }
 
+export type UserRow = { id: number; email: string; full_name: string };
+
 /** The members of the workspace. */
-export async function loadUsers(db: Kysely<DB>, workspaceId: number): Promise<UserLookup> {
-  const rows = await db.selectFrom('users as u').innerJoin('workspace_users as wu', 'wu.user_id', 'u.id').select(['u.id', 'u.email', 'u.full_name'])
+export function readUsers(db: Kysely<DB>, workspaceId: number): Promise<UserRow[]> {
+  return db.selectFrom('users as u').innerJoin('workspace_users as wu', 'wu.user_id', 'u.id').select(['u.id', 'u.email', 'u.full_name'])
     .where('wu.workspace_id', '=', workspaceId).execute();
+}
+
+export function userLookup(rows: UserRow[]): UserLookup {
   const out: UserLookup = { byEmail: new Index(), byFullName: new Index() };
   for (const r of rows) {
     out.byEmail.add(r.email, r.id);
     out.byFullName.add(r.full_name, r.id);
   }
   return out;
+}
+
+export async function loadUsers(db: Kysely<DB>, workspaceId: number): Promise<UserLookup> {
+  return userLookup(await readUsers(db, workspaceId));
 }

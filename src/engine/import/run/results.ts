@@ -171,52 +171,51 @@ export interface ResultCounts {
 export class ResultLines {
   readonly #lines: fs.WriteStream;
   readonly #starts: fs.WriteStream;
-  #text = '';
-  #offsets: number[] = [];
+  /** the lines added since the last flush, and the row number of each */
+  #pending: string[] = [];
+  #rows: number[] = [];
   #bytes = 0;
   #next = -1;
   /** the row number of the first line; rows must be added in increasing order */
-  first = -1;
-  count = 0;
+  #first = -1;
+  #count = 0;
 
   constructor(readonly path: string) {
     this.#lines = fs.createWriteStream(path, LOCAL_WRITES);
     this.#starts = fs.createWriteStream(`${path}.starts`, LOCAL_WRITES);
   }
 
-  get startsPath(): string {
-    return `${this.path}.starts`;
-  }
-
   add(rowNo: number, echoed: string): void {
-    if (this.first < 0) this.first = this.#next = rowNo;
-    for (; this.#next <= rowNo; this.#next++) this.#offsets.push(this.#bytes);
-    const line = `${echoed}SUCCESS,,,${rowNo}\r\n`;
-    this.#text += line;
-    this.#bytes += Buffer.byteLength(line);
-    this.count++;
-  }
-
-  /** whether `rowNo` has a line */
-  has(rowNo: number): boolean {
-    return rowNo >= this.first && rowNo < this.#next;
+    if (this.#first < 0) this.#first = this.#next = rowNo;
+    this.#pending.push(`${echoed}SUCCESS,,,${rowNo}\r\n`);
+    this.#rows.push(rowNo);
+    this.#count++;
   }
 
   /** Writes what add() gathered (call once per batch). */
   async flush(): Promise<void> {
-    if (this.#offsets.length === 0) return;
-    const [text, offsets] = [this.#text, this.#offsets];
-    this.#text = '';
-    this.#offsets = [];
+    const [lines, rows] = [this.#pending, this.#rows];
+    this.#pending = [];
+    this.#rows = [];
+    const text = lines.join('');
+    // text that is all ASCII has a byte per character: the lengths of the lines are their sizes
+    const ascii = Buffer.byteLength(text) === text.length;
+    const offsets: number[] = [];
+    for (let i = 0; i < lines.length; i++) {
+      for (; this.#next <= rows[i]; this.#next++) offsets.push(this.#bytes);
+      this.#bytes += ascii ? lines[i].length : Buffer.byteLength(lines[i]);
+    }
+    if (offsets.length === 0) return;
     await write(this.#lines, text);
     await write(this.#starts, Buffer.from(new Float64Array(offsets).buffer));
   }
 
-  async close(): Promise<void> {
-    this.#offsets.push(this.#bytes);
+  async close(): Promise<ResultIndex> {
     await this.flush();
+    await write(this.#starts, Buffer.from(new Float64Array([this.#bytes]).buffer));
     await finish(this.#lines);
     await finish(this.#starts);
+    return { path: this.path, first: this.#first, next: this.#next, count: this.#count };
   }
 
   /** Closes the files without waiting for them (abandoned runs); idempotent. */
@@ -224,6 +223,17 @@ export class ResultLines {
     this.#lines.destroy();
     this.#starts.destroy();
   }
+}
+
+/** The files of a closed ResultLines, as the merge reads them (plain data: it may come from a staging thread). */
+export interface ResultIndex {
+  /** the lines; their starts are in `<path>.starts` */
+  path: string;
+  /** the row numbers with a line (blank rows take no bytes): `first` up to but not including `next` */
+  first: number;
+  next: number;
+  /** rows staged */
+  count: number;
 }
 
 /** Reads of a file through a 1 MB window: the merge's reads of the ResultLines files, which move forwards. */
@@ -259,7 +269,7 @@ class FileWindow {
 /** The inputs of a merge. */
 export interface MergeInput {
   /** every row's line, as if it succeeded */
-  lines: ResultLines;
+  lines: ResultIndex;
   /** records [row_no, err_code, err_msg] of the failed rows, in row order (collectErrors) */
   errors: string;
   headers: string[];
@@ -274,7 +284,7 @@ export async function writeResults(blobs: BlobStore, input: MergeInput, resultKe
   const failedRows = blobs.createWriteStream(errorKey);
   const { lines } = input;
   const text = await FileWindow.open(lines.path);
-  const starts = await FileWindow.open(lines.startsPath);
+  const starts = await FileWindow.open(`${lines.path}.starts`);
   const end = (await fs.promises.stat(lines.path)).size;
   let copied = 0;
   const copyUntil = async (to: number) => {
@@ -286,7 +296,7 @@ export async function writeResults(blobs: BlobStore, input: MergeInput, resultKe
     await write(failedRows, csvLine(input.headers));
     for await (const batch of readRecords(input.errors)) {
       for (const [row, code, message] of batch) {
-        if (!lines.has(Number(row))) throw new Error(`row ${row} failed but was not staged`);
+        if (!(Number(row) >= lines.first && Number(row) < lines.next)) throw new Error(`row ${row} failed but was not staged`);
         const at = (Number(row) - lines.first) * 8;
         const [start, stop] = new Float64Array(new Uint8Array(await starts.bytes(at, at + 16)).buffer);
         await copyUntil(start);

@@ -8,7 +8,10 @@ import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { AttributeDef } from '../../../domain/item-json.js';
 import { attrClearsText, attrsChange, attrsText, customAttributeNames, customValue, mergeAttrs } from './custom.js';
 import { FREE_TEXT, assignGeneratedNumbers, numberPrefix } from './numbering.js';
-import { type CategoryLookup, type PhaseLookup, type UserLookup, loadCategories, loadPhases, loadUsers } from './lookups.js';
+import {
+  type CategoryLookup, type CategoryRow, type PhaseLookup, type PhaseRow, type UserLookup, type UserRow, categoryLookup, phaseLookup, readCategories,
+  readPhases, readUsers, userLookup,
+} from './lookups.js';
 import type { DB } from '../../../store/schema.js';
 import { ROW, RowError, type StageColumn, StageIndex, clearsText, concat, ensureWorkingRevisions, guidSql, indexStagingOn, numberCell, rowFailer } from './context.js';
 import type { ResourceHandler, RunContext } from './resource.js';
@@ -77,6 +80,14 @@ type Slot =
   | { kind: 'text' | 'real' | 'key' | 'proc'; at: number; col: string }
   | { kind: 'ref'; ref: number; col: string };
 
+/** Noted by stage() (RunContext.seen): some row is keyed by guid, so duplicates and items are matched by item id, not number. */
+const BY_GUID = 'guid';
+/** Noted by stage(): some row asks for a number from its category's number format. */
+const GENERATED = 'generated';
+
+/** The reference tables a row names (load()). */
+type Loaded = { categories: CategoryRow[]; phases: PhaseRow[]; users: UserRow[] };
+
 const NOT_REMOVABLE = new Set(['key', 'guid', 'name', 'lc_id']);
 const ok = sql`err_code IS NULL`;
 
@@ -92,10 +103,6 @@ export function itemSpecsHandler(customAttrs: AttributeDef[]): ResourceHandler {
   let categories: CategoryLookup;
   let phases: PhaseLookup;
   let users: UserLookup;
-  /** some row is keyed by guid: duplicates and items are then matched by item id, not number */
-  let sawGuid = false;
-  /** some row asks for a number from its category's format */
-  let sawGenerated = false;
 
   /** category, lifecycle phase and owner ids of a row (guid first, then path, then name), or a RowError */
   const resolve = (refs: Refs, row: unknown[]) => {
@@ -120,7 +127,8 @@ export function itemSpecsHandler(customAttrs: AttributeDef[]): ResourceHandler {
     }
   };
 
-  const slots = new Map<string, Slot | null>();
+  /** the slot of each mapped column, for the columns of `names` (those of every row of a run) */
+  let plan: { names: readonly string[]; slots: (Slot | null)[] } = { names: [], slots: [] };
   const slotOf = (apiName: string): Slot | null => {
     const def = custom.get(apiName);
     if (def) return { kind: 'custom', def };
@@ -138,8 +146,14 @@ export function itemSpecsHandler(customAttrs: AttributeDef[]): ResourceHandler {
     distinctKeys: ['key'],
     itemColumn: 'item_id',
 
-    async prepare(db, ctx) {
-      [categories, phases, users] = await Promise.all([loadCategories(db, ctx.workspaceId, 'ITEM'), loadPhases(db, ctx.workspaceId), loadUsers(db, ctx.workspaceId)]);
+    async load(db, ctx): Promise<Loaded> {
+      const [c, p, u] = await Promise.all([readCategories(db, ctx.workspaceId, 'ITEM'), readPhases(db, ctx.workspaceId), readUsers(db, ctx.workspaceId)]);
+      return { categories: c, phases: p, users: u };
+    },
+
+    prepare(loaded) {
+      const data = loaded as Loaded;
+      [categories, phases, users] = [categoryLookup(data.categories), phaseLookup(data.phases), userLookup(data.users)];
     },
 
     stagedAction(ctx) {
@@ -150,7 +164,7 @@ export function itemSpecsHandler(customAttrs: AttributeDef[]): ResourceHandler {
       return ctx.mode === 'CREATE' || ctx.mode === 'OVERWRITE' ? new Map([[ctx.options.numberingFreeTextHeader.trim().toLowerCase(), FREE_TEXT]]) : new Map();
     },
 
-    stage(values, ctx) {
+    stage(values, ctx, seen) {
       // a plain row and a plan per attribute rather than lookups by name: the hot loop of a million-row file
       const row = INDEX.emptyRow();
       let clears: string[] | null = null;
@@ -158,10 +172,12 @@ export function itemSpecsHandler(customAttrs: AttributeDef[]): ResourceHandler {
       let attrs: Record<string, unknown> | null = null;
       let attrClears: string[] | null = null;
       const { removeValue, multiSelectDelimiter } = ctx.options;
-      for (const [apiName, text] of values) {
-        let slot = slots.get(apiName);
-        if (slot === undefined) slots.set(apiName, (slot = slotOf(apiName)));
-        if (slot === null) continue;
+      if (plan.names !== values.names) plan = { names: values.names, slots: values.names.map(slotOf) };
+      for (let i = 0; i < values.names.length; i++) {
+        const text = values.texts[i];
+        const slot = plan.slots[i];
+        if (text === null || slot === null) continue;
+        const apiName = values.names[i];
         if (slot.kind === 'custom') {
           if (text === removeValue) (attrClears ??= []).push(slot.def.guid);
           else (attrs ??= {})[slot.def.guid] = customValue(slot.def, apiName, text, multiSelectDelimiter, ctx.options.timeZone);
@@ -209,10 +225,10 @@ export function itemSpecsHandler(customAttrs: AttributeDef[]): ResourceHandler {
           throw new RowError(ROW.REQUIRED, `Column 'number': '${ctx.options.useCategoryNumberFormat}' needs a category column: the number comes from the category's number format.`);
         }
         row[AT.gen_prefix] = numberPrefix(categories.names.get(category)!);
-        sawGenerated = true;
+        seen.add(GENERATED);
         row[AT.guid] = null;
       } else row[AT.free_text] = null;
-      if (useGuid) sawGuid = true;
+      if (useGuid) seen.add(BY_GUID);
       else row[AT.guid] = null;
       row[AT.clears] = clears === null ? null : clearsText(clears);
       row[AT.attrs] = attrsText(attrs);
@@ -224,6 +240,7 @@ export function itemSpecsHandler(customAttrs: AttributeDef[]): ResourceHandler {
       const T = ctx.staging.table;
       const ws = ctx.workspaceId;
       const fail = rowFailer(db, ctx.staging);
+      const sawGuid = ctx.seen.has(BY_GUID);
       if (ctx.mode !== 'CREATE') {
         if (sawGuid) {
           await sql`UPDATE ${T} SET item_id = (SELECT r.item_id FROM item_revisions r WHERE r.workspace_id = ${ws} AND r.guid = ${T}.guid)
@@ -285,7 +302,7 @@ export function itemSpecsHandler(customAttrs: AttributeDef[]): ResourceHandler {
 
     async apply(db, ctx) {
       if (ctx.mode === 'DELETE') return applyDelete(db, ctx);
-      if (ctx.mode !== 'EDIT') await applyCreate(db, ctx, sawGenerated);
+      if (ctx.mode !== 'EDIT') await applyCreate(db, ctx, ctx.seen.has(GENERATED));
       if (ctx.mode !== 'CREATE') await applyEdit(db, ctx);
     },
   };

@@ -1,0 +1,75 @@
+/**
+ * Rows as the bulk loads take them (Store.bulkLoad): encoded for the dialect wherever the rows are made,
+ * which may be a worker thread (an import's staging thread), so that what crosses to the database's
+ * thread is as small and as cheap to clone as it can be.
+ */
+import type { Dialect } from './store.js';
+
+/**
+ * A batch of rows as SQLite inserts it: the columns that are not null in every row (the others are left to
+ * their default: binding a null costs as much as a value; 1M import rows: 2.6 s with 27 columns of which 15
+ * null, 1.6 s without) and their values, row after row, in one flat array (a third less structured-clone
+ * time than an array per row).
+ */
+export interface FlatRows {
+  columns: string[];
+  values: unknown[];
+}
+
+/** A batch of rows for Store.bulkLoad: FlatRows on SQLite, the text of COPY … (FORMAT csv) on PostgreSQL. */
+export type EncodedRows = FlatRows | string;
+
+/** `rows` (values in `columns` order) encoded for `dialect`; for PostgreSQL, every column is in the text. */
+export function encodeRows(dialect: Dialect, columns: string[], rows: unknown[][]): EncodedRows {
+  return dialect === 'sqlite' ? flatRows(columns, rows) : copyCsv(rows);
+}
+
+export function flatRows(columns: string[], rows: unknown[][]): FlatRows {
+  const live = liveColumns(columns, rows);
+  const width = live.length;
+  const values = new Array<unknown>(rows.length * width);
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r];
+    for (let c = 0; c < width; c++) values[r * width + c] = row[live[c]] ?? null;
+  }
+  return { columns: live.map((c) => columns[c]), values };
+}
+
+/** The positions of the columns not null in every row (all of them when every value is null: such rows are still rows). */
+export function liveColumns(columns: string[], rows: unknown[][]): number[] {
+  const seen = new Array<boolean>(columns.length).fill(false);
+  let found = 0;
+  for (const row of rows) {
+    for (let c = 0; c < columns.length; c++) {
+      if (!seen[c] && row[c] !== null && row[c] !== undefined) {
+        seen[c] = true;
+        found++;
+      }
+    }
+    if (found === columns.length) break;
+  }
+  const live: number[] = [];
+  for (let c = 0; c < columns.length; c++) if (seen[c] || found === 0) live.push(c);
+  return live;
+}
+
+const NEEDS_QUOTES = /[",\r\n]/;
+
+/**
+ * COPY's CSV: NULL is an empty unquoted field, so an empty string is quoted (and `\.`, the end-of-data
+ * marker); booleans are 1/0 as stored.
+ */
+export function copyCsv(rows: unknown[][]): string {
+  let text = '';
+  for (const row of rows) {
+    for (let i = 0; i < row.length; i++) {
+      const v = row[i];
+      if (i > 0) text += ',';
+      if (v === null || v === undefined) continue;
+      const s = typeof v === 'boolean' ? (v ? '1' : '0') : typeof v === 'string' ? v : String(v);
+      text += s === '' || s === '\\.' || NEEDS_QUOTES.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+    }
+    text += '\n';
+  }
+  return text;
+}
