@@ -11,14 +11,19 @@ import { type MessagePort, Worker } from 'node:worker_threads';
  */
 export const THREAD_WORTH_BYTES = 8 * 1024 ** 2;
 
-/** `new Worker` on the module `name` (without extension) next to `base` (an import.meta.url). */
-export function startWorker(base: string, name: string, workerData: unknown): Worker {
+/**
+ * `new Worker` on the module `name` (without extension) next to `base` (an import.meta.url). From the
+ * sources, the packages in `preload` are imported before tsx's loader is registered in the thread: their
+ * files then load at Node's own speed (kysely's 600 files took a staging thread 0.3 s through the loader).
+ */
+export function startWorker(base: string, name: string, workerData: unknown, preload: string[] = []): Worker {
   const fromSources = base.endsWith('.ts');
   const entry = new URL(`./${name}${fromSources ? '.ts' : '.js'}`, base);
   if (!fromSources) return new Worker(entry, { workerData });
-  // the worker registers tsx's loader before it imports the entry
   const tsx = import.meta.resolve('tsx/esm/api');
-  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); })`;
+  const packages = preload.map((p) => `import(${JSON.stringify(import.meta.resolve(p))})`).join(', ');
+  const boot = `Promise.all([${packages}]).then(() => import(${JSON.stringify(tsx)}))
+    .then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); })`;
   return new Worker(boot, { eval: true, workerData });
 }
 
@@ -51,10 +56,11 @@ export class StreamPort<T, R = void> {
     });
   }
 
-  async post(message: T): Promise<void> {
+  /** `transfer`: buffers of the message that move to the parent rather than being copied */
+  async post(message: T, transfer: ArrayBuffer[] = []): Promise<void> {
     while (this.#credit === 0) await new Promise<void>((resolve) => (this.#wake = resolve));
     this.#credit--;
-    this.port.postMessage({ kind: 'message', message });
+    this.port.postMessage({ kind: 'message', message }, transfer);
   }
 
   end(result: R): void {

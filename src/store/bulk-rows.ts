@@ -19,6 +19,64 @@ export interface FlatRows {
 /** A batch of rows for Store.bulkLoad: FlatRows on SQLite, the text of COPY … (FORMAT csv) on PostgreSQL. */
 export type EncodedRows = FlatRows | string;
 
+/**
+ * FlatRows as they cross between threads: every string value in one string, cut at `ends`, and the
+ * numbers and the kind of each value in typed arrays (transferred, not copied). The structured clone of a
+ * million rows' values took the receiving thread 1.0 s, cutting the one string 0.2 s.
+ */
+export interface PackedRows {
+  columns: string[];
+  text: string;
+  /** per value: 0 null, 1 a number (in `numbers`), 2 a string (`text` up to `ends`, from the previous string's end) */
+  kinds: Uint8Array;
+  numbers: Float64Array;
+  ends: Uint32Array;
+}
+
+/** EncodedRows as they cross between threads (COPY text as it is), and the buffers to transfer with them. */
+export function portableRows(rows: EncodedRows): { rows: PackedRows | string; transfer: ArrayBuffer[] } {
+  if (typeof rows === 'string') return { rows, transfer: [] };
+  const { values } = rows;
+  const kinds = new Uint8Array(values.length);
+  const numbers = new Float64Array(values.length);
+  const ends = new Uint32Array(values.length);
+  const parts: string[] = [];
+  let length = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === null || v === undefined) continue;
+    if (typeof v === 'number') {
+      kinds[i] = 1;
+      numbers[i] = v;
+    } else if (typeof v === 'string') {
+      kinds[i] = 2;
+      parts.push(v);
+      length += v.length;
+      ends[i] = length;
+    } else throw new TypeError(`a staged value must be a number, a string or null, not ${typeof v}`);
+  }
+  const packed = { columns: rows.columns, text: parts.join(''), kinds, numbers, ends };
+  return { rows: packed, transfer: [kinds.buffer, numbers.buffer, ends.buffer] };
+}
+
+/** What portableRows packed, as EncodedRows again. */
+export function unpackedRows(rows: PackedRows | string): EncodedRows {
+  if (typeof rows === 'string') return rows;
+  const { kinds, numbers, ends, text } = rows;
+  const values = new Array<unknown>(kinds.length);
+  let at = 0;
+  for (let i = 0; i < kinds.length; i++) {
+    const kind = kinds[i];
+    if (kind === 0) values[i] = null;
+    else if (kind === 1) values[i] = numbers[i];
+    else {
+      values[i] = text.substring(at, ends[i]);
+      at = ends[i];
+    }
+  }
+  return { columns: rows.columns, values };
+}
+
 /** `rows` (values in `columns` order) encoded for `dialect`; for PostgreSQL, every column is in the text. */
 export function encodeRows(dialect: Dialect, columns: string[], rows: unknown[][]): EncodedRows {
   return dialect === 'sqlite' ? flatRows(columns, rows) : copyCsv(rows);

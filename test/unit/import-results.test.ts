@@ -20,11 +20,11 @@ async function written(name: string, records: string[][]): Promise<string> {
   return f.path;
 }
 
-/** A ResultLines of [row number, echoed cells] pairs, flushed every `perFlush` rows. */
-async function resultLines(name: string, rows: [number, string][], perFlush = 1000): Promise<ResultIndex> {
+/** A ResultLines of [row number, echoed cells] pairs (a row's cells: a skipped one, then those), flushed every `perFlush` rows. */
+async function resultLines(name: string, rows: [number, (string | null)[]][], perFlush = 1000): Promise<ResultIndex> {
   const lines = new ResultLines(path.join(dir, name));
-  for (const [i, [row, src]] of rows.entries()) {
-    lines.add(row, src);
+  for (const [i, [row, cells]] of rows.entries()) {
+    lines.add(row, ['not echoed', ...cells], cells.map((_, c) => c + 1));
     if (i % perFlush === perFlush - 1) await lines.flush();
   }
   return lines.close();
@@ -59,11 +59,11 @@ describe('writeResults', () => {
   it('merges the echoed rows with the failed ones, in row order, into result and error files', async () => {
     const blobs = new DirectoryBlobStore(path.join(dir, 'blobs'));
     const lines = await resultLines('lines', [
-      [2, csvFields(['P-1', 'Bolt'])],
-      [3, csvFields(['P-2', 'Nut, "hex"'])],
-      [5, csvFields(['P-3', 'multi\nline\ttab \\n'])],
-      [6, csvFields(['P-4', null])],
-      [16, csvFields(['P-5', 'x'])],
+      [2, ['P-1', 'Bolt']],
+      [3, ['P-2', 'Nut, "hex"']],
+      [5, ['P-3', 'multi\nline\ttab \\n']],
+      [6, ['P-4', null]],
+      [16, ['P-5', 'x']],
     ], 2);
     const errors = await written('errors', [
       ['3', '3026', "The item 'P-2' is already on row 2; an item can appear once per file."],
@@ -85,13 +85,14 @@ describe('writeResults', () => {
     const blobs = new DirectoryBlobStore(path.join(dir, 'blobs'));
     const rows = 60_000;
     const failing = new Set([2, 7919, 15838, 23757, 31676, 47514, rows + 1]);
-    const echoed: [number, string][] = [];
+    const echoed: [number, string[]][] = [];
     const errorRecords: string[][] = [];
     let expected = 'n,d,status,errorCode,errorMessage,rowNumber\r\n';
     let expectedErrors = expected;
     for (let r = 2; r <= rows + 1; r++) {
-      const src = csvFields([`P-${r}`, r % 1000 === 0 ? `tab\there ${r}` : r % 777 === 0 ? `部品 ${r}` : `padding to make the file larger ${r}`]);
-      echoed.push([r, src]);
+      const cells = [`P-${r}`, r % 1000 === 0 ? `tab\there ${r}` : r % 777 === 0 ? `部品 ${r}` : `padding to make the file larger ${r}`];
+      const src = csvFields(cells);
+      echoed.push([r, cells]);
       if (failing.has(r)) {
         errorRecords.push([String(r), '3003', `bad\trow ${r}`]);
         const line = `${src}ERROR,3003,bad\trow ${r},${r}\r\n`;
@@ -108,7 +109,7 @@ describe('writeResults', () => {
 
   it('copies the lines as they are when no row failed, and refuses a failed row it has no line for', async () => {
     const blobs = new DirectoryBlobStore(path.join(dir, 'blobs'));
-    const lines = await resultLines('clean', [[2, csvFields(['P-1'])], [4, csvFields(['P-2'])]]);
+    const lines = await resultLines('clean', [[2, ['P-1']], [4, ['P-2']]]);
     const none = await written('no-errors', []);
     assert.deepEqual(await writeResults(blobs, { lines, errors: none, headers: ['n', 'status', 'errorCode', 'errorMessage', 'rowNumber'] }, 'c-r.csv', 'c-e.csv'), { total: 2, errors: 0 });
     assert.equal(fs.readFileSync(path.join(dir, 'blobs', 'c-r.csv'), 'utf8'), 'n,status,errorCode,errorMessage,rowNumber\r\nP-1,SUCCESS,,,2\r\nP-2,SUCCESS,,,4\r\n');

@@ -1,5 +1,6 @@
 /** The staging thread of staged-rows.ts: stages the file in this thread and posts the encoded batches. */
 import { parentPort, workerData } from 'node:worker_threads';
+import { portableRows } from '../../../store/bulk-rows.js';
 import { StreamPort } from '../../../worker-threads.js';
 import { AHEAD, type StageInput, type StageMessage, type StageSummary, stageHere } from './staged-rows.js';
 
@@ -8,7 +9,10 @@ const port = new StreamPort<StageMessage, StageSummary>(parentPort!, AHEAD);
 try {
   const staged = await stageHere(workerData as StageInput);
   await port.post({ kind: 'sheet', columns: staged.columns, warnings: staged.warnings });
-  for await (const rows of staged.batches) await port.post({ kind: 'rows', rows });
+  for await (const batch of staged.batches) {
+    const { rows, transfer } = portableRows(batch);
+    await port.post({ kind: 'rows', rows }, transfer);
+  }
   port.end(staged.summary());
 } catch (err) {
   port.fail(err);

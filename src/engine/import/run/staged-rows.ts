@@ -18,7 +18,7 @@
 import fs from 'node:fs';
 import type { RunWarning } from '../../../domain/import-run-json.js';
 import type { AttributeDef } from '../../../domain/item-json.js';
-import { type EncodedRows, encodeRows } from '../../../store/bulk-rows.js';
+import { type EncodedRows, type PackedRows, encodeRows, unpackedRows } from '../../../store/bulk-rows.js';
 import type { Dialect } from '../../../store/store.js';
 import { THREAD_WORTH_BYTES, ThreadStream, startWorker } from '../../../worker-threads.js';
 import { openRows } from '../readers/index.js';
@@ -26,7 +26,7 @@ import { reviveFileError } from '../readers/threaded-rows.js';
 import { BASE_COLUMNS, RowError, cellText } from './context.js';
 import { HANDLERS } from './handlers.js';
 import type { RowValues, StageContext } from './resource.js';
-import { type ResultIndex, ResultLines, csvField } from './results.js';
+import { type ResultIndex, ResultLines } from './results.js';
 import { type Cell, SourceFileError, type SourceFileType } from './source.js';
 
 /** What staging needs: plain data, as a staging thread receives it. */
@@ -87,10 +87,10 @@ export async function openStaged(input: StageInput): Promise<StagedSource> {
 }
 
 /** What the staging thread posts: the mapping, then the batches; its result is the StageSummary. */
-export type StageMessage = { kind: 'sheet'; columns: SourceColumn[]; warnings: RunWarning[] } | { kind: 'rows'; rows: EncodedRows };
+export type StageMessage = { kind: 'sheet'; columns: SourceColumn[]; warnings: RunWarning[] } | { kind: 'rows'; rows: PackedRows | string };
 
 async function stageInThread(input: StageInput): Promise<StagedSource> {
-  const stream = new ThreadStream<StageMessage, StageSummary>(startWorker(import.meta.url, 'stage-worker', input), reviveFileError);
+  const stream = new ThreadStream<StageMessage, StageSummary>(startWorker(import.meta.url, 'stage-worker', input, ['kysely']), reviveFileError);
   let sheet;
   try {
     const first = await stream.next();
@@ -110,7 +110,7 @@ async function stageInThread(input: StageInput): Promise<StagedSource> {
           return;
         }
         if (m.message.kind !== 'rows') throw new Error(`the staging thread sent ${m.message.kind} among the rows`);
-        yield m.message.rows;
+        yield unpackedRows(m.message.rows);
       }
     } finally {
       await stream.close();
@@ -156,10 +156,7 @@ export async function stageHere(input: StageInput): Promise<StagedSource> {
           if ((filled === 0 || !strip) && isBlank(cells)) continue;
           const rowNo = batch.firstRowNumber + i;
           rows++;
-          // the echoed source cells, already CSV, in front of the row's status
-          let src = '';
-          for (const e of echoed) src += csvField(cells[e]);
-          results.add(rowNo, src);
+          results.add(rowNo, cells, echoed);
           // values beyond the headers mean the columns are not what the header says (a comma left unquoted?)
           if (cells.length > width) {
             throw new SourceFileError(`Row ${rowNo} has ${cells.length} values but the header row has ${width} columns: the values after column ${width} have no header. Nothing was imported.`);
