@@ -64,7 +64,12 @@ export async function benchWorkers(opts: { baseUrl: string; rows: number; runs: 
       const workspaceId = await createWorkspace(services.store, 'Bench', 1_000_000);
       const userId = await createUser(services.store, { email: 'bench@plmx.dev', password: 'bench-password', fullName: 'Bench', workspaceIds: [workspaceId] });
       const runIds: number[] = [];
-      for (const file of files) runIds.push(Number((await prepare(services, workspaceId, userId, 'ITEM_SPECS', file, 'CSV')).commit));
+      for (const file of files) {
+        const { preview, commit } = await prepare(services, workspaceId, userId, 'ITEM_SPECS', file, 'CSV');
+        // only commits are measured: a preview left CREATED (never sent) would be found and run by the workers
+        await services.store.db.deleteFrom('import_runs').where('id', '=', Number(preview)).execute();
+        runIds.push(Number(commit));
+      }
       await services.queue.start();
       const workers = await Promise.all(Array.from({ length: n }, () => startWorker(url, dataDir)));
       const started = performance.now();

@@ -117,6 +117,58 @@ export class ThreadStream<T, R = void> {
   }
 }
 
+/** What a thread streams to openHeaded: a head first, then items. */
+export type Headed<H, M> = { head: H } | { item: M };
+
+/** A ThreadStream read as its head, then its items (decoded as they arrive), then its result. */
+export interface HeadedStream<H, I, R> {
+  head: H;
+  /** Iterate once; leaving the loop early ends the thread. */
+  items: AsyncIterable<I>;
+  /** the thread's result, once `items` has ended */
+  result(): R;
+  /** Ends the thread, at any time; idempotent. */
+  close(): Promise<void>;
+}
+
+/** Waits for the head of a thread that posts Headed messages (`thread` names it in errors). */
+export async function openHeaded<H, M, R, I = M>(
+  stream: ThreadStream<Headed<H, M>, R>, thread: string, decode: (m: M) => I = (m) => m as unknown as I,
+): Promise<HeadedStream<H, I, R>> {
+  let head: H;
+  try {
+    const first = await stream.next();
+    if (first.done || !('head' in first.message)) throw new Error(`the ${thread} thread sent no head`);
+    head = first.message.head;
+  } catch (err) {
+    await stream.close();
+    throw err;
+  }
+  let result: { value: R } | undefined;
+  async function* items(): AsyncGenerator<I> {
+    try {
+      for (;;) {
+        const m = await stream.next();
+        if (m.done) {
+          result = { value: m.result };
+          return;
+        }
+        if (!('item' in m.message)) throw new Error(`the ${thread} thread sent a second head`);
+        yield decode(m.message.item);
+      }
+    } finally {
+      await stream.close();
+    }
+  }
+  return {
+    head, items: items(), close: () => stream.close(),
+    result() {
+      if (result === undefined) throw new Error(`the ${thread} thread's items were not read to their end`);
+      return result.value;
+    },
+  };
+}
+
 /** A plain Error with the thread's message and stack. */
 export function reviveError(e: ThreadError): Error {
   return Object.assign(new Error(e.message), e.stack ? { stack: e.stack } : {});

@@ -9,8 +9,8 @@ const port = new StreamPort<WorkerMessage>(parentPort!, READ_AHEAD_BATCHES);
 
 try {
   const sheet = await openRows(file, type, { ...opts, workerAboveBytes: Number.POSITIVE_INFINITY });
-  await port.post({ kind: 'sheet', headers: sheet.headers, headerRowNumber: sheet.headerRowNumber, sheetName: sheet.sheetName });
-  for await (const batch of sheet.rows) await port.post({ kind: 'batch', batch });
+  await port.post({ head: { headers: sheet.headers, headerRowNumber: sheet.headerRowNumber, sheetName: sheet.sheetName } });
+  for await (const batch of sheet.rows) await port.post({ item: batch });
   port.end();
 } catch (err) {
   port.fail(err);

@@ -9,11 +9,11 @@
  * those batches. ImportFileError crosses the thread with its row number; leaving the loop early or
  * close() ends the thread.
  */
-import { type ThreadError, ThreadStream, reviveError, startWorker } from '../../../worker-threads.js';
+import { type Headed, type ThreadError, ThreadStream, openHeaded, reviveError, startWorker } from '../../../worker-threads.js';
 import { ImportFileError, type ReadOptions, type RowBatch, type SheetRows, type SubmitFileType } from './reader.js';
 
 /** What the worker posts (rows-worker.ts): the header row, then the batches. */
-export type WorkerMessage = { kind: 'sheet'; headers: string[]; headerRowNumber: number; sheetName?: string } | { kind: 'batch'; batch: RowBatch };
+export type WorkerMessage = Headed<Omit<SheetRows, 'rows' | 'close'>, RowBatch>;
 
 export interface WorkerInput {
   file: string;
@@ -31,27 +31,7 @@ export function reviveFileError(e: ThreadError): Error {
 }
 
 export async function openRowsInWorker(file: string, type: SubmitFileType, opts: ReadOptions): Promise<SheetRows> {
-  const stream = new ThreadStream<WorkerMessage>(startWorker(import.meta.url, 'rows-worker', { file, type, opts } satisfies WorkerInput), reviveFileError);
-  let sheet;
-  try {
-    const first = await stream.next();
-    if (first.done || first.message.kind !== 'sheet') throw new Error('the reader thread sent no header row');
-    sheet = first.message;
-  } catch (err) {
-    await stream.close();
-    throw err;
-  }
-  async function* rows(): AsyncGenerator<RowBatch> {
-    try {
-      for (;;) {
-        const m = await stream.next();
-        if (m.done) return;
-        if (m.message.kind !== 'batch') throw new Error(`the reader thread sent ${m.message.kind} among the rows`);
-        yield m.message.batch;
-      }
-    } finally {
-      await stream.close();
-    }
-  }
-  return { headers: sheet.headers, headerRowNumber: sheet.headerRowNumber, sheetName: sheet.sheetName, rows: rows(), close: () => stream.close() };
+  const worker = startWorker(import.meta.url, 'rows-worker', { file, type, opts } satisfies WorkerInput);
+  const stream = await openHeaded(new ThreadStream<WorkerMessage>(worker, reviveFileError), 'reader');
+  return { ...stream.head, rows: stream.items, close: stream.close };
 }

@@ -1,9 +1,9 @@
 /**
  * Executes one import run (called by the run queue once the run is RUNNING):
  * submit blob -> temp file -> header mapping (warnings 331) and row batches converted in JS (staged-rows.ts)
- * -> bulk-loaded into a per-run staging table `import_stage_<runId>` -> set-based checks in SQL -> when committing, every
- * valid row applied in ONE transaction -> resultContent / errorContent CSV streamed from staging -> counts
- * -> run COMPLETE -> staging dropped.
+ * -> bulk-loaded into a per-run staging table `import_stage_<runId>` -> set-based checks in SQL -> when
+ * committing, every valid row applied in ONE transaction -> resultContent / errorContent CSV (the result
+ * lines written while staging, merged with the failed rows) -> counts -> run COMPLETE -> staging dropped.
  *
  * All-or-nothing: the items world changes only if the final transaction commits, so a crash at any point
  * leaves nothing behind but the staging table and blobs, which a re-run replaces from scratch. A source
@@ -120,7 +120,7 @@ export async function executeImportRun(services: Services, runId: number): Promi
     // a key column whose values came in increasing order needs no duplicate check, so no index
     await indexStaging(store.db, staging, handler.indexed.filter((c) => !ctx.ascending.has(c)));
 
-    // 4. checks; result files and the run's counts; when committing, the writes to the items world — a
+    // 3. checks; result files and the run's counts; when committing, the writes to the items world — a
     // commit does all three in ONE transaction, so the run is COMPLETE exactly when its rows are applied.
     const rename = (name: string) =>
       options.mapping.find((m) => m.resource.toLowerCase() === 'import' && m.apiName.toLowerCase() === name.toLowerCase())?.sourceName ?? name;

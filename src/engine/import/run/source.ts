@@ -1,13 +1,12 @@
 /**
- * The source file of an import run, seen as header + row batches: a thin seam over the streaming readers
- * (engine/import/readers), so the executor and the upload route name one module.
+ * The source file of an import run as the engine and the upload route name it: a thin seam over the
+ * streaming readers (engine/import/readers), which staged-rows.ts reads it with.
  */
-import { ImportFileError, type SubmitFileType, detectFileType, openRows } from '../readers/index.js';
-import type { CellValue, SheetRows } from '../readers/index.js';
+import { ImportFileError, type SubmitFileType, detectFileType } from '../readers/index.js';
+import type { CellValue } from '../readers/index.js';
 
 export type SourceFileType = SubmitFileType;
 export type Cell = CellValue;
-export type SourceRows = SheetRows;
 
 /** An unreadable source file: the upload answers 400 / 3175, a run ends ERROR with this message. */
 export { ImportFileError as SourceFileError };
@@ -16,11 +15,3 @@ export { ImportFileError as SourceFileError };
 export function detectSourceType(firstBytes: Buffer, fileName?: string, declared?: string): SourceFileType {
   return detectFileType(firstBytes, fileName, declared);
 }
-
-export function openSource(
-  filePath: string, type: SourceFileType, opts: { worksheetName?: string | null; batchSize?: number; maxInflatedBytes?: number } = {},
-): Promise<SourceRows> {
-  return openRows(filePath, type, { worksheetName: opts.worksheetName ?? undefined, batchSize: opts.batchSize, maxInflatedBytes: opts.maxInflatedBytes });
-}
-
-export { ImportFileError };

@@ -8,10 +8,10 @@ const port = new StreamPort<StageMessage, StageSummary>(parentPort!, AHEAD);
 
 try {
   const staged = await stageHere(workerData as StageInput);
-  await port.post({ kind: 'sheet', columns: staged.columns, warnings: staged.warnings });
+  await port.post({ head: { columns: staged.columns, warnings: staged.warnings } });
   for await (const batch of staged.batches) {
     const { rows, transfer } = portableRows(batch);
-    await port.post({ kind: 'rows', rows }, transfer);
+    await port.post({ item: rows }, transfer);
   }
   port.end(staged.summary());
 } catch (err) {

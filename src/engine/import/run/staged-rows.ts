@@ -4,10 +4,10 @@
  * its line of resultContent written as if it succeeded (ResultLines).
  *
  * A large file is read and staged on a thread of its own (stage-worker.ts), which sends the encoded
- * batches: that thread and the one that inserts them share the work of a 2-core machine about evenly,
- * and each row crosses between threads once (reading on one thread, converting on a second and inserting
- * on a third cloned every row twice and kept three threads busy on two cores: 1M rows staged in
- * 4.5-6 s instead of ~3 s).
+ * batches (packed: bulk-rows.ts): that thread and the one that inserts them share the work of a 2-core
+ * machine about evenly, and each row crosses between threads once. Reading on one thread, converting on
+ * a second and inserting on a third cloned every row twice and kept three threads busy on two cores: the
+ * benchmark's 1M-row preview took 7.2 s that way, 5.1 s this way.
  *
  * ```ts
  * const staged = await openStaged({ file, type, ... });
@@ -20,7 +20,7 @@ import type { RunWarning } from '../../../domain/import-run-json.js';
 import type { AttributeDef } from '../../../domain/item-json.js';
 import { type EncodedRows, type PackedRows, encodeRows, unpackedRows } from '../../../store/bulk-rows.js';
 import type { Dialect } from '../../../store/store.js';
-import { THREAD_WORTH_BYTES, ThreadStream, startWorker } from '../../../worker-threads.js';
+import { type Headed, THREAD_WORTH_BYTES, ThreadStream, openHeaded, startWorker } from '../../../worker-threads.js';
 import { openRows } from '../readers/index.js';
 import { reviveFileError } from '../readers/threaded-rows.js';
 import { BASE_COLUMNS, RowError, cellText } from './context.js';
@@ -87,36 +87,12 @@ export async function openStaged(input: StageInput): Promise<StagedSource> {
 }
 
 /** What the staging thread posts: the mapping, then the batches; its result is the StageSummary. */
-export type StageMessage = { kind: 'sheet'; columns: SourceColumn[]; warnings: RunWarning[] } | { kind: 'rows'; rows: PackedRows | string };
+export type StageMessage = Headed<Pick<StagedSource, 'columns' | 'warnings'>, PackedRows | string>;
 
 async function stageInThread(input: StageInput): Promise<StagedSource> {
-  const stream = new ThreadStream<StageMessage, StageSummary>(startWorker(import.meta.url, 'stage-worker', input, ['kysely']), reviveFileError);
-  let sheet;
-  try {
-    const first = await stream.next();
-    if (first.done || first.message.kind !== 'sheet') throw new Error('the staging thread sent no header mapping');
-    sheet = first.message;
-  } catch (err) {
-    await stream.close();
-    throw err;
-  }
-  let summary: StageSummary | undefined;
-  async function* batches(): AsyncGenerator<EncodedRows> {
-    try {
-      for (;;) {
-        const m = await stream.next();
-        if (m.done) {
-          summary = m.result;
-          return;
-        }
-        if (m.message.kind !== 'rows') throw new Error(`the staging thread sent ${m.message.kind} among the rows`);
-        yield unpackedRows(m.message.rows);
-      }
-    } finally {
-      await stream.close();
-    }
-  }
-  return { columns: sheet.columns, warnings: sheet.warnings, batches: batches(), summary: () => ended(summary), close: () => stream.close() };
+  const worker = startWorker(import.meta.url, 'stage-worker', input, ['kysely']);
+  const stream = await openHeaded(new ThreadStream<StageMessage, StageSummary>(worker, reviveFileError), 'staging', unpackedRows);
+  return { ...stream.head, batches: stream.items, summary: stream.result, close: stream.close };
 }
 
 /** Stages `input.file` in this thread (the staging thread's own work). */
