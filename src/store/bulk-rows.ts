@@ -33,33 +33,42 @@ export interface PackedRows {
   ends: Uint32Array;
 }
 
-/** EncodedRows as they cross between threads (COPY text as it is), and the buffers to transfer with them. */
-export function portableRows(rows: EncodedRows): { rows: PackedRows | string; transfer: ArrayBuffer[] } {
-  if (typeof rows === 'string') return { rows, transfer: [] };
-  const { values } = rows;
-  const kinds = new Uint8Array(values.length);
-  const numbers = new Float64Array(values.length);
-  const ends = new Uint32Array(values.length);
+/**
+ * `rows` encoded for `dialect` as they cross between threads — PackedRows of the columns that flatRows
+ * would keep (in one pass over the rows), or COPY text as encodeRows makes it — and the buffers to
+ * transfer with them.
+ */
+export function packedRows(dialect: Dialect, columns: string[], rows: unknown[][]): { rows: PackedRows | string; transfer: ArrayBuffer[] } {
+  if (dialect === 'postgres') return { rows: copyCsv(rows), transfer: [] };
+  const live = liveColumns(columns, rows);
+  const width = live.length;
+  const count = rows.length * width;
+  const kinds = new Uint8Array(count);
+  const numbers = new Float64Array(count);
+  const ends = new Uint32Array(count);
   const parts: string[] = [];
   let length = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v === null || v === undefined) continue;
-    if (typeof v === 'number') {
-      kinds[i] = 1;
-      numbers[i] = v;
-    } else if (typeof v === 'string') {
-      kinds[i] = 2;
-      parts.push(v);
-      length += v.length;
-      ends[i] = length;
-    } else throw new TypeError(`a staged value must be a number, a string or null, not ${typeof v}`);
+  for (let r = 0, i = 0; r < rows.length; r++) {
+    const row = rows[r];
+    for (let c = 0; c < width; c++, i++) {
+      const v = row[live[c]];
+      if (v === null || v === undefined) continue;
+      if (typeof v === 'number') {
+        kinds[i] = 1;
+        numbers[i] = v;
+      } else if (typeof v === 'string') {
+        kinds[i] = 2;
+        parts.push(v);
+        length += v.length;
+        ends[i] = length;
+      } else throw new TypeError(`a staged value must be a number, a string or null, not ${typeof v}`);
+    }
   }
-  const packed = { columns: rows.columns, text: parts.join(''), kinds, numbers, ends };
+  const packed = { columns: live.map((c) => columns[c]), text: parts.join(''), kinds, numbers, ends };
   return { rows: packed, transfer: [kinds.buffer, numbers.buffer, ends.buffer] };
 }
 
-/** What portableRows packed, as EncodedRows again. */
+/** What packedRows packed, as EncodedRows again. */
 export function unpackedRows(rows: PackedRows | string): EncodedRows {
   if (typeof rows === 'string') return rows;
   const { kinds, numbers, ends, text } = rows;

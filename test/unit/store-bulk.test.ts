@@ -11,7 +11,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import type { DB } from '../../src/store/schema.js';
-import { copyCsv, encodeRows, flatRows, portableRows, unpackedRows } from '../../src/store/bulk-rows.js';
+import { copyCsv, encodeRows, flatRows, packedRows, unpackedRows } from '../../src/store/bulk-rows.js';
 import { Store } from '../../src/store/store.js';
 import { type ScratchDatabase, scratchDatabase } from '../helpers/database.js';
 
@@ -143,13 +143,15 @@ describe('encodeRows', () => {
     assert.deepEqual(encodeRows('sqlite', ['a', 'b'], [[1, null]]), { columns: ['a'], values: [1] });
   });
 
-  it('crosses threads packed and comes back with the same values', () => {
-    const flat = { columns: ['a', 'b', 'c'], values: [1, '', null, -1.5, 'Ω ünïcödé 部品 😀', 2 ** 40, 0, 'a "quoted", line\n', undefined] };
-    const { rows, transfer } = portableRows(flat);
+  it('crosses threads packed and comes back as encodeRows makes it', () => {
+    const columns = ['a', 'b', 'c', 'd'];
+    const rows = [[1, '', null, null], [-1.5, 'Ω ünïcödé 部品 😀', 2 ** 40, null], [0, 'a "quoted", line\n', undefined, null]];
+    const { rows: packed, transfer } = packedRows('sqlite', columns, rows);
     assert.equal(transfer.length, 3);
-    assert.deepEqual(unpackedRows(structuredClone(rows, { transfer })), { columns: ['a', 'b', 'c'], values: [1, '', null, -1.5, 'Ω ünïcödé 部品 😀', 2 ** 40, 0, 'a "quoted", line\n', null] });
-    assert.equal(portableRows('1,x\n').rows, '1,x\n');
-    assert.throws(() => portableRows({ columns: ['a'], values: [true] }), /must be a number, a string or null/);
+    assert.deepEqual(unpackedRows(structuredClone(packed, { transfer })), encodeRows('sqlite', columns, rows));
+    assert.deepEqual(encodeRows('sqlite', columns, rows), { columns: ['a', 'b', 'c'], values: [1, '', null, -1.5, 'Ω ünïcödé 部品 😀', 2 ** 40, 0, 'a "quoted", line\n', null] });
+    assert.deepEqual(packedRows('postgres', ['a', 'b'], [[1, 'x']]), { rows: '1,x\n', transfer: [] });
+    assert.throws(() => packedRows('sqlite', ['a'], [[true]]), /must be a number, a string or null/);
   });
 
   it("PostgreSQL: COPY's CSV, with every column, NULL as an empty field and an empty string quoted", () => {

@@ -64,6 +64,14 @@ function write(stream: Writable, text: string | Buffer): Promise<void> {
   });
 }
 
+/**
+ * Destroys a stream that is given up: a write still in flight then fails, and its error is not a crash
+ * (an 'error' with no listener would end the process).
+ */
+function abandon(stream: Writable): void {
+  stream.on('error', () => {}).destroy();
+}
+
 function finish(stream: Writable): Promise<void> {
   return new Promise((resolve, reject) => {
     stream.once('error', reject);
@@ -107,7 +115,7 @@ export class RecordFile {
 
   /** Closes the file without waiting for it (abandoned runs); idempotent. */
   destroy(): void {
-    this.#out.destroy();
+    abandon(this.#out);
   }
 }
 
@@ -236,8 +244,8 @@ export class ResultLines {
 
   /** Closes the files without waiting for them (abandoned runs); idempotent. */
   destroy(): void {
-    this.#lines.destroy();
-    this.#starts.destroy();
+    abandon(this.#lines);
+    abandon(this.#starts);
   }
 }
 
