@@ -1,7 +1,7 @@
 /**
  * An import's rows as staged-rows.ts stages them: on a staging thread (files over 8 MiB) exactly as in
- * the calling thread — the mapping, every encoded value, the summary and the result lines — and a file
- * that turns out unreadable halfway fails the same way on either.
+ * the calling thread — the mapping, every encoded value (SQLite rows, PostgreSQL COPY text), the summary
+ * and the result lines — and a file that turns out unreadable halfway fails the same way on either.
  */
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -12,6 +12,7 @@ import { readRunOptions } from '../../src/engine/import/run/context.js';
 import { type StageInput, type StagedSource, openStaged, stageHere } from '../../src/engine/import/run/staged-rows.js';
 import { SourceFileError } from '../../src/engine/import/run/source.js';
 import type { FlatRows } from '../../src/store/bulk-rows.js';
+import type { Dialect } from '../../src/store/store.js';
 import { THREAD_WORTH_BYTES } from '../../src/worker-threads.js';
 
 let dir = '';
@@ -41,10 +42,10 @@ function bigCsv(name: string, tail = ''): string {
   return file;
 }
 
-function input(file: string, resultsPath: string): StageInput {
+function input(file: string, resultsPath: string, dialect: Dialect = 'sqlite'): StageInput {
   return {
     file, type: 'CSV', read: { batchSize: 1000 }, resource: 'ITEM_SPECS', customAttrs: [], loaded: LOADED,
-    ctx: { mode: 'CREATE', options: readRunOptions('{}') }, dialect: 'sqlite', resultsPath,
+    ctx: { mode: 'CREATE', options: readRunOptions('{}') }, dialect, resultsPath,
   };
 }
 
@@ -77,6 +78,20 @@ describe('staged rows', () => {
     assert.deepEqual(sh.ascending, ['key']);
     assert.deepEqual(fs.readFileSync(path.join(dir, 'there')), fs.readFileSync(path.join(dir, 'here')));
     assert.deepEqual(fs.readFileSync(path.join(dir, 'there.starts')), fs.readFileSync(path.join(dir, 'here.starts')));
+  });
+
+  it("are the same COPY text from the staging thread as from the calling thread (PostgreSQL)", async () => {
+    const file = bigCsv('copy.csv');
+    const copyText = async (staged: StagedSource) => {
+      let text = '';
+      for await (const batch of staged.batches) text += batch as string;
+      return text;
+    };
+    const here = await copyText(await stageHere(input(file, path.join(dir, 'copy-here'), 'postgres')));
+    const there = await copyText(await openStaged(input(file, path.join(dir, 'copy-there'), 'postgres')));
+    assert.equal(there, here);
+    assert.ok(here.includes(',Part 1000,"with ""quotes"", and\na line break 1000",'), 'quoted as COPY reads it');
+    assert.ok(here.includes(',Part 777,部品 777,'), 'a plain value as it is');
   });
 
   it('fails halfway through the same way on the staging thread', async () => {

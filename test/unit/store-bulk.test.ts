@@ -146,11 +146,16 @@ describe('encodeRows', () => {
   it('crosses threads packed and comes back as encodeRows makes it', () => {
     const columns = ['a', 'b', 'c', 'd'];
     const rows = [[1, '', null, null], [-1.5, 'Ω ünïcödé 部品 😀', 2 ** 40, null], [0, 'a "quoted", line\n', undefined, null]];
-    const { rows: packed, transfer } = packedRows('sqlite', columns, rows);
-    assert.equal(transfer.length, 3);
-    assert.deepEqual(unpackedRows(structuredClone(packed, { transfer })), encodeRows('sqlite', columns, rows));
+    for (const dialect of ['sqlite', 'postgres'] as const) {
+      const { rows: packed, transfer } = packedRows(dialect, columns, rows);
+      assert.equal(transfer.length, 3);
+      assert.deepEqual(unpackedRows(dialect, structuredClone(packed, { transfer })), encodeRows(dialect, columns, rows));
+    }
     assert.deepEqual(encodeRows('sqlite', columns, rows), { columns: ['a', 'b', 'c'], values: [1, '', null, -1.5, 'Ω ünïcödé 部品 😀', 2 ** 40, 0, 'a "quoted", line\n', null] });
-    assert.deepEqual(packedRows('postgres', ['a', 'b'], [[1, 'x']]), { rows: '1,x\n', transfer: [] });
+    // a batch with nothing to quote takes the short way: every value still as copyCsv writes it
+    const plain = [[7, 'x', '', null], [null, '\\.', 'ü', -0]];
+    assert.equal(unpackedRows('postgres', packedRows('postgres', columns, plain).rows), copyCsv(plain));
+    assert.equal(copyCsv(plain), '7,x,"",\n,"\\.",ü,0\n');
     assert.throws(() => packedRows('sqlite', ['a'], [[true]]), /must be a number, a string or null/);
   });
 

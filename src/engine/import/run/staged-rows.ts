@@ -95,11 +95,11 @@ export async function openStaged(input: StageInput): Promise<StagedSource> {
 }
 
 /** What the staging thread posts: the mapping, then the batches; its result is the StageSummary. */
-export type StageMessage = Headed<Pick<StagedSource, 'columns' | 'warnings'>, PackedRows | string>;
+export type StageMessage = Headed<Pick<StagedSource, 'columns' | 'warnings'>, PackedRows>;
 
 async function stageInThread(input: StageInput): Promise<StagedSource> {
   const worker = startWorker(import.meta.url, 'stage-worker', input, { preload: ['kysely'], resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
-  const stream = await openHeaded(new ThreadStream<StageMessage, StageSummary>(worker, reviveFileError), 'staging', unpackedRows);
+  const stream = await openHeaded(new ThreadStream<StageMessage, StageSummary>(worker, reviveFileError), 'staging', (rows) => unpackedRows(input.dialect, rows));
   return { ...stream.head, batches: stream.items, summary: stream.result, close: stream.close };
 }
 
