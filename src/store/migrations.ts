@@ -227,6 +227,17 @@ async function upBlobs(db: Kysely<any>, dialect: Dialect): Promise<void> {
   await sql`CREATE INDEX IF NOT EXISTS blobs_version ON blobs (version_id)`.execute(db);
 }
 
+/**
+ * Blob chunks compressed with lz4 where the server has it (PostgreSQL 14+ built with lz4, as Debian's and
+ * the official images are): writing an 83 MB CSV took 0.6-0.7 s instead of 1.5-2.3 s with the default
+ * pglz, for about the same size (18 MB against 15 MB). Chunks written before stay as they are.
+ */
+async function upBlobLz4(db: Kysely<any>, dialect: Dialect): Promise<void> {
+  if (dialect !== 'postgres') return;
+  const lz4 = await sql`SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY (enumvals)`.execute(db);
+  if (lz4.rows.length > 0) await sql`ALTER TABLE blob_chunks ALTER COLUMN data SET COMPRESSION lz4`.execute(db);
+}
+
 class Migrations implements MigrationProvider {
   readonly #dialect: Dialect;
   constructor(dialect: Dialect) {
@@ -239,6 +250,7 @@ class Migrations implements MigrationProvider {
       '0002_imports': { up: (db) => upImports(db, dialect) },
       '0003_run_leases': { up: (db) => upRunLeases(db) },
       '0004_blobs': { up: (db) => upBlobs(db, dialect) },
+      '0005_blob_lz4': { up: (db) => upBlobLz4(db, dialect) },
     };
   }
 }

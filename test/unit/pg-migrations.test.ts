@@ -15,6 +15,7 @@ import { Store } from '../../src/store/store.js';
 import { type ScratchDatabase, scratchDatabase } from '../helpers/database.js';
 
 const PG_URL = process.env.PLMX_DATABASE_URL;
+const MIGRATIONS = ['0001_initial', '0002_imports', '0003_run_leases', '0004_blobs', '0005_blob_lz4'];
 const STORE_MODULE = fileURLToPath(new URL('../../src/store/store.ts', import.meta.url));
 
 async function schemaOf(url: string) {
@@ -25,7 +26,11 @@ async function schemaOf(url: string) {
     const tables = (await c.query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`)).rows.map((r) => r.table_name as string);
     const columns = Number((await c.query(`SELECT count(*) AS n FROM information_schema.columns WHERE table_schema = 'public'`)).rows[0].n);
     const indexes = Number((await c.query(`SELECT count(*) AS n FROM pg_indexes WHERE schemaname = 'public'`)).rows[0].n);
-    return { migrations, tables, columns, indexes };
+    const chunks = await c.query(`SELECT attcompression FROM pg_attribute WHERE attrelid = 'blob_chunks'::regclass AND attname = 'data'`);
+    const lz4 = await c.query(`SELECT 1 FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY (enumvals)`);
+    // blob chunks in lz4 where the server has it, in the server's default where not
+    const chunksLz4 = chunks.rows[0].attcompression === (lz4.rowCount ? 'l' : '');
+    return { migrations, tables, columns, indexes, chunksLz4 };
   } finally {
     await c.end();
   }
@@ -56,7 +61,8 @@ describe('migrations on PostgreSQL, several processes at once', { skip: PG_URL ?
     await (await Store.open({ databaseUrl: alone })).close();
     const [together, single] = [await schemaOf(url), await schemaOf(alone)];
     assert.deepEqual(together, single);
-    assert.deepEqual(together.migrations, ['0001_initial', '0002_imports', '0003_run_leases', '0004_blobs']);
+    assert.deepEqual(together.migrations, MIGRATIONS);
+    assert.equal(together.chunksLz4, true);
     for (const t of ['blobs', 'blob_chunks', 'blob_versions']) assert.ok(together.tables.includes(t), `${t} exists`);
   });
 
@@ -77,6 +83,6 @@ describe('migrations on PostgreSQL, several processes at once', { skip: PG_URL ?
     assert.deepEqual(failures, [], 'every process migrates');
     for (const r of results) assert.match((r as PromiseFulfilledResult<{ stdout: string }>).value.stdout, /migrated/);
     const schema = await schemaOf(url);
-    assert.deepEqual(schema.migrations, ['0001_initial', '0002_imports', '0003_run_leases', '0004_blobs']);
+    assert.deepEqual(schema.migrations, MIGRATIONS);
   });
 });
