@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readRunOptions } from '../../src/engine/import/run/context.js';
-import { type StageInput, type StagedSource, openStaged, stageHere } from '../../src/engine/import/run/staged-rows.js';
+import { type StageInput, type StagedSource, beginStaging, openStaged, stageHere } from '../../src/engine/import/run/staged-rows.js';
 import { SourceFileError } from '../../src/engine/import/run/source.js';
 import type { FlatRows } from '../../src/store/bulk-rows.js';
 import type { Dialect } from '../../src/store/store.js';
@@ -92,6 +92,17 @@ describe('staged rows', () => {
     assert.equal(there, here);
     assert.ok(here.includes(',Part 1000,"with ""quotes"", and\na line break 1000",'), 'quoted as COPY reads it');
     assert.ok(here.includes(',Part 777,部品 777,'), 'a plain value as it is');
+  });
+
+  it('come from a staging thread started before its input was at hand, and such a thread can be given up', async () => {
+    const file = bigCsv('early.csv');
+    const early = beginStaging(fs.statSync(file).size);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // the file being fetched meanwhile
+    const [a, b] = [await drain(await stageHere(input(file, path.join(dir, 'early-here')))), await drain(await early.stage(input(file, path.join(dir, 'early'))))];
+    assert.deepEqual(b, a);
+    await early.abandon(); // after stage(): harmless
+    // never given its input (the fetch failed, say): abandon() ends the thread, or this test would never end
+    await beginStaging(THREAD_WORTH_BYTES + 1).abandon();
   });
 
   it('fails halfway through the same way on the staging thread', async () => {

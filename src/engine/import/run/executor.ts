@@ -29,7 +29,7 @@ import { HANDLERS } from './handlers.js';
 import type { RunContext } from './resource.js';
 import { collectErrors, writeResults } from './results.js';
 import { SourceFileError, type SourceFileType } from './source.js';
-import { type StageSummary, type StagedSource, openStaged } from './staged-rows.js';
+import { type StageSummary, type StagedSource, type Stager, beginStaging } from './staged-rows.js';
 
 export function importSubmitKey(runGuid: string): string {
   return `imports/${runGuid}/submit`;
@@ -69,7 +69,11 @@ export async function executeImportRun(services: Services, runId: number): Promi
   const errorKey = importErrorKey(run.guid, run.attempts);
   let scratch: Scratch | undefined;
   let created: Staging | undefined; // dropped at the end, whatever happened
+  let stager: Stager | undefined;
   try {
+    // a staging thread, when the file is worth one, starts now: it loads while the file is fetched
+    let file = blobs.localFile?.(run.submit_blob_key);
+    stager = beginStaging(file !== undefined ? (await fs.promises.stat(file)).size : (await blobs.size(run.submit_blob_key)) ?? 0);
     scratch = await store.openScratch(`import_${runId}`);
     const staging = stagingFor(runId, store.dialect, scratch.schema);
     created = staging;
@@ -80,7 +84,6 @@ export async function executeImportRun(services: Services, runId: number): Promi
     };
     // 1. the source file, locally (the readers need random access for xlsx): read in place when the blob
     // store keeps files (copying 83 MB took 0.4 s)
-    let file = blobs.localFile?.(run.submit_blob_key);
     if (file === undefined) {
       file = path.join(tmpDir, 'submit');
       await pipeline(blobs.createReadStream(run.submit_blob_key), fs.createWriteStream(file));
@@ -91,7 +94,7 @@ export async function executeImportRun(services: Services, runId: number): Promi
     let staged: StagedSource | undefined;
     let summary: StageSummary;
     try {
-      staged = await openStaged({
+      staged = await stager.stage({
         file, type: (run.submit_file_type ?? 'CSV') as SourceFileType, resource, customAttrs, ctx: { mode, options },
         read: { worksheetName: run.submit_worksheet_name ?? undefined, batchSize: 1000, maxInflatedBytes: services.config.maxInflatedBytes },
         loaded: await handler.load?.(store.db, ctx), dialect: store.dialect, resultsPath: path.join(tmpDir, 'results'),
@@ -177,6 +180,7 @@ export async function executeImportRun(services: Services, runId: number): Promi
       await blobs.delete(errorKey).catch(() => {});
     }
   } finally {
+    await stager?.abandon().catch(() => {});
     if (created) await dropStaging(store.db, created).catch(() => {});
     await scratch?.close().catch(() => {});
     await fs.promises.rm(tmpDir, { recursive: true, force: true }).catch(() => {});
