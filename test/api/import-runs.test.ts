@@ -257,6 +257,27 @@ describe('Import Engine runs through HTTP', () => {
     assert.equal(loopRows[0].errorCode, '3037');
   });
 
+  it('ITEM_BOM: items named by number or by revision GUID, and items that do not exist', async () => {
+    const def = await define('ITEM_BOM', 'CREATE', { checkRefDes: 'DO_NOT_CHECK' });
+    const [, , c3, c4, c5] = seeded;
+    const csv = [
+      'parent.number,parent.guid,item.number,item.guid,quantity',
+      `${c3.number},,${c4.number},,1`,
+      `,${c3.guid},,${c5.guid},2`,
+      `${c4.number},,NOPE-9,,1`,
+      `NOPE-8,,${c5.number},,1`,
+      `,NOPE-GUID,${c5.number},,1`,
+      `${c4.number},,,${c3.guid}x,1`,
+    ].join('\n');
+    const r = await run(def, csv, false);
+    assert.deepEqual([r.totalCount, r.successCount, r.errorCount], [6, 2, 4]);
+    const rows = csvRows((await content(def, r.guid, 'resultContent')).raw);
+    assert.deepEqual(rows.map((x) => x.errorMessage), [
+      '', '', "Column 'item': no item has the number 'NOPE-9'.", "Column 'parent': no item has the number 'NOPE-8'.",
+      "Column 'parent': no item has the guid 'NOPE-GUID'.", `Column 'item': no item has the guid '${c3.guid}x'.`,
+    ]);
+  });
+
   it('ITEM_BOM EDIT with a BOM custom attribute, REPLACE and DELETE', async () => {
     const [c1, c2] = seeded;
     const db = server.services.store.db;

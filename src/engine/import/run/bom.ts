@@ -9,7 +9,7 @@ import { type Kysely, sql } from 'kysely';
 import type { AttributeDef } from '../../../domain/item-json.js';
 import type { DB } from '../../../store/schema.js';
 import { attrsChange, customAttributeNames, customValue, mergeAttrs, setCustomColumns } from './custom.js';
-import { ROW, RowError, type StageColumn, clearsText, concat, ensureWorkingRevisions, guidSql, indexStagingOn, numberCell, rowFailer, StagedValues, StageIndex } from './context.js';
+import { ROW, RowError, type StageColumn, clearsText, concat, ensureWorkingRevisions, guidSql, indexStagingOn, numberCell, rewriteStaging, rowFailer, StagedValues, StageIndex } from './context.js';
 import type { ResourceHandler, RunContext } from './resource.js';
 
 const STD: Record<string, { col: string; kind: 'text' | 'real' | 'integer' | 'key' }> = {
@@ -133,10 +133,12 @@ export function itemBomHandler(customAttrs: AttributeDef[]): ResourceHandler {
         THEN (SELECT r.item_id FROM item_revisions r WHERE r.workspace_id = ${ws} AND r.guid = ${sql.ref(`${ctx.staging.name}.${guid}`)})
         ELSE (SELECT i.id FROM items i WHERE i.workspace_id = ${ws} AND i.number = ${sql.ref(`${ctx.staging.name}.${number}`)}) END`;
       if (ctx.dialect === 'postgres') {
-        // lines naming both items by number, with one join (a lookup per row took 5.5 s for a million lines)
-        await sql`UPDATE ${T} SET parent_item_id = p.id, child_item_id = c.id FROM items p, items c
-          WHERE ${T}.err_code IS NULL AND ${T}.pguid IS NULL AND ${T}.cguid IS NULL
-            AND p.workspace_id = ${ws} AND p.number = ${T}.pkey AND c.workspace_id = ${ws} AND c.number = ${T}.ckey`.execute(db);
+        // lines naming both items by number, joined in as the staging table is rewritten (a lookup per row
+        // took 5.5 s for a million lines, an UPDATE joining them 10 s)
+        const byNumber = sql`s.err_code IS NULL AND s.pguid IS NULL AND s.cguid IS NULL`;
+        await rewriteStaging(db, ctx.staging, { parent_item_id: sql`p.id`, child_item_id: sql`c.id` }, sql`${T} s
+          LEFT JOIN items p ON ${byNumber} AND p.workspace_id = ${ws} AND p.number = s.pkey
+          LEFT JOIN items c ON ${byNumber} AND c.workspace_id = ${ws} AND c.number = s.ckey`);
       }
       await sql`UPDATE ${T} SET parent_item_id = ${byKey('pguid', 'pkey')}, child_item_id = ${byKey('cguid', 'ckey')}
         WHERE ${ok} AND (parent_item_id IS NULL OR child_item_id IS NULL)`.execute(db);

@@ -144,6 +144,30 @@ export async function indexStagingOn(db: Kysely<DB>, s: Staging, suffix: string,
   await sql`CREATE INDEX ${sql.raw(index)} ON ${sql.raw(s.name)} (${sql.raw(columns.join(', '))})`.execute(db);
 }
 
+/**
+ * PostgreSQL: the staging table rewritten with the columns of `set` computed over `from` (which names the
+ * staging table `s`), its other columns, defaults and indexes as they were. For a change to every row:
+ * an UPDATE writes each row again with its index entries (10 s for a million BOM lines given their item
+ * ids), the rewrite about a quarter of that. In one transaction, so the table is the old one or the new.
+ */
+export async function rewriteStaging(db: Kysely<DB>, s: Staging, set: Record<string, RawBuilder<unknown>>, from: RawBuilder<unknown>): Promise<void> {
+  if (s.dialect !== 'postgres') throw new Error('rewriteStaging is for PostgreSQL');
+  const rewrite = async (trx: Kysely<DB>) => {
+    const columns = await sql<{ name: string }>`SELECT column_name AS name FROM information_schema.columns
+      WHERE table_schema = current_schema() AND table_name = ${s.name} ORDER BY ordinal_position`.execute(trx);
+    const indexes = await sql<{ def: string }>`SELECT indexdef AS def FROM pg_indexes WHERE schemaname = current_schema() AND tablename = ${s.name}`.execute(trx);
+    const next = sql.raw(`${s.name}_next`);
+    await sql`DROP TABLE IF EXISTS ${next}`.execute(trx);
+    await sql`CREATE UNLOGGED TABLE ${next} (LIKE ${s.table} INCLUDING DEFAULTS)`.execute(trx);
+    const values = columns.rows.map(({ name }) => set[name] ?? sql.ref(`s.${name}`));
+    await sql`INSERT INTO ${next} SELECT ${sql.join(values)} FROM ${from}`.execute(trx);
+    await dropStaging(trx, s);
+    await sql`ALTER TABLE ${next} RENAME TO ${sql.raw(s.name)}`.execute(trx);
+    for (const { def } of indexes.rows) await sql.raw(def).execute(trx);
+  };
+  await (db.isTransaction ? rewrite(db) : db.transaction().execute(rewrite));
+}
+
 export async function dropStaging(db: Kysely<DB>, s: Staging): Promise<void> {
   await sql`DROP TABLE IF EXISTS ${s.table}`.execute(db);
 }
