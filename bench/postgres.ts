@@ -70,6 +70,9 @@ export async function benchWorkers(opts: { baseUrl: string; rows: number; runs: 
         await services.store.db.deleteFrom('import_runs').where('id', '=', Number(preview)).execute();
         runIds.push(Number(commit));
       }
+      // marked as just sent, as the API marks the runs it sends: a queue starting now would otherwise take
+      // these never-sent runs for lost and send them itself, before the clock starts
+      await services.store.db.updateTable('import_runs').set({ heartbeat_at: Date.now() }).where('id', 'in', runIds).execute();
       await services.queue.start();
       const workers = await Promise.all(Array.from({ length: n }, () => startWorker(url, dataDir)));
       const started = performance.now();
