@@ -278,6 +278,18 @@ describe('Import Engine runs through HTTP', () => {
     ]);
   });
 
+  it('ITEM_BOM: a loop made by the file alone fails each of its lines; lines onto parts with nothing below them pass', async () => {
+    const specs = await define('ITEM_SPECS', 'CREATE');
+    const made = await run(specs, 'number,name\nLOOP-A,A\nLOOP-B,B\nLOOP-C,C\nLEAF-D,D\n', true);
+    assert.equal(made.successCount, 4);
+    const def = await define('ITEM_BOM', 'CREATE', { checkRefDes: 'DO_NOT_CHECK' });
+    const csv = 'parent.number,item.number\nLOOP-A,LOOP-B\nLOOP-B,LOOP-C\nLOOP-C,LOOP-A\nLOOP-A,LEAF-D\nLOOP-B,LEAF-D\n';
+    const r = await run(def, csv, false);
+    const rows = csvRows((await content(def, r.guid, 'resultContent')).raw);
+    assert.deepEqual(rows.map((x) => x.errorCode), ['3037', '3037', '3037', '', '']);
+    assert.equal(rows[2].errorMessage, "The item 'LOOP-A' cannot be added to the BOM of 'LOOP-C': 'LOOP-C' is already below it (recursive BOM).");
+  });
+
   it('ITEM_BOM EDIT with a BOM custom attribute, REPLACE and DELETE', async () => {
     const [c1, c2] = seeded;
     const db = server.services.store.db;

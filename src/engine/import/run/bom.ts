@@ -195,7 +195,10 @@ export function itemBomHandler(customAttrs: AttributeDef[]): ResourceHandler {
         );
       }
       if (ctx.mode === 'DELETE') return;
-      // a line whose child already has the parent below it (through current BOMs or this file) closes a loop
+      // a line whose child already has the parent below it (through current BOMs or this file) closes a
+      // loop; a child with nothing below it (a leaf part, as most lines' children are) closes none, so the
+      // walk starts only from the others (1M lines onto leaves: 2.5-3 s on SQLite, 5.4 s on PostgreSQL
+      // walking from every line)
       await fail(
         ROW.RECURSIVE,
         concat(`The item '`, sql`ckey`, `' cannot be added to the BOM of '`, sql`pkey`, `': '`, sql`pkey`, `' is already below it (recursive BOM).`),
@@ -203,9 +206,9 @@ export function itemBomHandler(customAttrs: AttributeDef[]): ResourceHandler {
           WITH RECURSIVE edges(p, c) AS (
             SELECT i.id, bl.child_item_id FROM items i JOIN bom_lines bl ON bl.parent_rev_id = i.latest_rev_id OR bl.parent_rev_id = i.working_rev_id
             WHERE i.workspace_id = ${ws}
-            UNION SELECT parent_item_id, child_item_id FROM ${T} WHERE err_code IS NULL
+            UNION ALL SELECT parent_item_id, child_item_id FROM ${T} WHERE err_code IS NULL
           ), reach(rn, item) AS (
-            SELECT row_no, child_item_id FROM ${T} WHERE err_code IS NULL
+            SELECT row_no, child_item_id FROM ${T} WHERE err_code IS NULL AND child_item_id IN (SELECT p FROM edges)
             UNION SELECT r.rn, e.c FROM reach r JOIN edges e ON e.p = r.item
           )
           SELECT r.rn FROM reach r JOIN ${T} s ON s.row_no = r.rn WHERE r.item = s.parent_item_id)`,
