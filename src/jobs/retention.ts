@@ -9,8 +9,14 @@
  *   listable; its content endpoints answer 3017.
  * - Staging tables of import runs that are no longer running (a process died between finishing a run and
  *   dropping its table) are dropped.
+ * - Work directories of import runs that a process killed mid-run left in this host's temporary
+ *   directory are removed once nothing in them has changed for a day.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { addDays, zulu } from '../domain/time.js';
+import { IMPORT_WORK_DIR_PREFIX } from '../engine/import/run/executor.js';
 import { expiredFiles, markPurged } from '../store/export-repo.js';
 import { clearImportRunBlobs, dropStaleStagingTables, markExpiredImportRunsPurged, purgedImportRunsWithBlobs } from '../store/import-run-repo.js';
 import type { Services } from '../services.js';
@@ -53,9 +59,35 @@ export async function sweepExpiredImportRuns({ store, blobs, config }: Services)
   }
 }
 
-/** Both sweeps (and stale staging tables); returns how many export files and import runs were purged. */
+/** How long an import run's work directory must sit unchanged before it counts as abandoned. */
+export const ABANDONED_WORK_DIR_MS = 24 * 60 * 60_000;
+
+/**
+ * Import runs' work directories in `dir` (this host's temporary directory: each host sweeps its own)
+ * in which nothing has changed for ABANDONED_WORK_DIR_MS: left by a process killed mid-run (a local copy
+ * of the submit file and the result lines, up to the file's size again). Returns how many it removed.
+ */
+export async function sweepAbandonedWorkDirs(dir = os.tmpdir(), now = Date.now()): Promise<number> {
+  let removed = 0;
+  for (const name of await fs.promises.readdir(dir).catch(() => [])) {
+    if (!name.startsWith(IMPORT_WORK_DIR_PREFIX)) continue;
+    const work = path.join(dir, name);
+    const stamps = [work, ...(await fs.promises.readdir(work).catch(() => [])).map((f) => path.join(work, f))];
+    const changed = await Promise.all(stamps.map((f) => fs.promises.stat(f).then((st) => st.mtimeMs, () => 0)));
+    if (now - Math.max(...changed) < ABANDONED_WORK_DIR_MS) continue;
+    await fs.promises.rm(work, { recursive: true, force: true });
+    removed++;
+  }
+  return removed;
+}
+
+/**
+ * Both sweeps (and stale staging tables and work directories); returns how many export files and import
+ * runs were purged.
+ */
 export async function sweepExpiredResults(services: Services): Promise<number> {
   await dropStaleStagingTables(services.store);
+  await sweepAbandonedWorkDirs();
   return (await sweepExpiredExportResults(services)) + (await sweepExpiredImportRuns(services));
 }
 

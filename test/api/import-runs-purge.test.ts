@@ -5,11 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { addDays, zulu } from '../../src/domain/time.js';
-import { sweepExpiredImportRuns, sweepExpiredResults } from '../../src/jobs/retention.js';
+import { ABANDONED_WORK_DIR_MS, sweepAbandonedWorkDirs, sweepExpiredImportRuns, sweepExpiredResults } from '../../src/jobs/retention.js';
 import { assertError } from '../helpers/assertions.js';
-import { importErrorKey, importResultKey } from '../../src/engine/import/run/executor.js';
+import { IMPORT_WORK_DIR_PREFIX, importErrorKey, importResultKey } from '../../src/engine/import/run/executor.js';
 import { type TestServer, startTestServer, waitForRun } from '../helpers/server.js';
 
 const EXPIRED = 'The file content is no longer available: import results are kept for 60 days.';
@@ -134,6 +137,27 @@ describe('Import runs: the 60-day purge', () => {
     assert.equal((await row(stuck.guid)).status, 'RUNNING');
     assert.notEqual(await server.services.blobs.size(`imports/${stuck.guid}/submit`), null);
     await db().updateTable('import_runs').set({ status: 'COMPLETE' }).where('guid', '=', stuck.guid).execute();
+  });
+
+  it('removes the work directories a killed process left once nothing in them changed for a day, and no others', async () => {
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'plmx-sweep-'));
+    try {
+      const dirs = Object.fromEntries(['abandoned', 'fresh', 'written-lately', 'not-ours'].map((n) => {
+        const dir = path.join(tmp, n === 'not-ours' ? n : `${IMPORT_WORK_DIR_PREFIX}${n}`);
+        fs.mkdirSync(dir);
+        fs.writeFileSync(path.join(dir, 'results'), 'x');
+        return [n, dir];
+      }));
+      const dayAgo = new Date(Date.now() - ABANDONED_WORK_DIR_MS - 60_000);
+      for (const n of ['abandoned', 'written-lately', 'not-ours']) {
+        if (n !== 'written-lately') fs.utimesSync(path.join(dirs[n], 'results'), dayAgo, dayAgo);
+        fs.utimesSync(dirs[n], dayAgo, dayAgo);
+      }
+      assert.equal(await sweepAbandonedWorkDirs(tmp), 1);
+      assert.deepEqual(Object.keys(dirs).filter((n) => fs.existsSync(dirs[n])), ['fresh', 'written-lately', 'not-ours']);
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
   });
 
   it('honours retentionDays', async () => {

@@ -42,6 +42,9 @@ export function importErrorKey(runGuid: string, attempt: number): string {
   return `imports/${runGuid}/errors-${attempt}.csv`;
 }
 
+/** An import run's work directory in the OS's temporary directory: `<tmp>/plmx-import-XXXXXX`. */
+export const IMPORT_WORK_DIR_PREFIX = 'plmx-import-';
+
 const FINISHABLE = ['CREATED', 'RUNNING'];
 
 class RunNoLongerActive extends Error {}
@@ -64,7 +67,7 @@ export async function executeImportRun(services: Services, runId: number): Promi
   if (!entry) return fail(`Import runs of resource ${resource} are not supported by this server yet.`);
 
   const options = readRunOptions(def.options);
-  const tmpDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'plmx-import-'));
+  const tmpDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), IMPORT_WORK_DIR_PREFIX));
   const resultKey = importResultKey(run.guid, run.attempts);
   const errorKey = importErrorKey(run.guid, run.attempts);
   let scratch: Scratch | undefined;
