@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { readRunOptions } from '../../src/engine/import/run/context.js';
-import { type StageInput, type StagedSource, beginStaging, openStaged, stageHere } from '../../src/engine/import/run/staged-rows.js';
+import { type StageInput, type StagedSource, beginStaging, stageHere } from '../../src/engine/import/run/staged-rows.js';
 import { SourceFileError } from '../../src/engine/import/run/source.js';
 import type { FlatRows } from '../../src/store/bulk-rows.js';
 import type { Dialect } from '../../src/store/store.js';
@@ -40,6 +40,11 @@ function bigCsv(name: string, tail = ''): string {
   fs.writeFileSync(file, `${lines.join('\r\n')}\r\n${tail}`);
   assert.ok(fs.statSync(file).size > THREAD_WORTH_BYTES);
   return file;
+}
+
+/** Staged as the executor stages it: on a thread of its own when the file is large enough. */
+function openStaged(input: StageInput): Promise<StagedSource> {
+  return beginStaging(fs.statSync(input.file).size).stage(input);
 }
 
 function input(file: string, resultsPath: string, dialect: Dialect = 'sqlite'): StageInput {
