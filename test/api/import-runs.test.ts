@@ -276,6 +276,9 @@ describe('Import Engine runs through HTTP', () => {
       '', '', "Column 'item': no item has the number 'NOPE-9'.", "Column 'parent': no item has the number 'NOPE-8'.",
       "Column 'parent': no item has the guid 'NOPE-GUID'.", `Column 'item': no item has the guid '${c3.guid}x'.`,
     ]);
+    assert.deepEqual(rows.map((x) => [x.status, x.errorCode]), [
+      ['SUCCESS', ''], ['SUCCESS', ''], ['ERROR', '3012'], ['ERROR', '3012'], ['ERROR', '3012'], ['ERROR', '3012'],
+    ]);
   });
 
   it('ITEM_BOM: a loop made by the file alone fails each of its lines; lines onto parts with nothing below them pass', async () => {
