@@ -7,8 +7,8 @@
  *   becomes PURGED"): a COMPLETE or ERROR run completed more than `retentionDays` ago becomes PURGED and
  *   its submit, result and error blobs are deleted. The run (counts, warnings, errorMessage) stays
  *   listable; its content endpoints answer 3017.
- * - Staging tables of import runs that are no longer running (a process died between finishing a run and
- *   dropping its table) are dropped.
+ * - Staging tables (and SQLite scratch files) of import runs that are no longer running (a process died
+ *   between finishing a run and dropping its table, or was killed on the run's last attempt) are dropped.
  * - Work directories of import runs that a process killed mid-run left in this host's temporary
  *   directory are removed once nothing in them has changed for a day.
  */

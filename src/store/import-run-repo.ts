@@ -1,6 +1,6 @@
 /**
  * Import runs: the SQL behind endpoints I5–I12 (runs of an import definition) and the run life cycle the
- * import executor moves. The staging SQL of the engine lives in engine/import/run/staging.ts.
+ * import executor moves. The staging SQL of the engine lives in engine/import/run/context.ts and the resource handlers.
  */
 import { type Selectable, sql } from 'kysely';
 import type { Paging } from '../http/query.js';
@@ -180,17 +180,27 @@ export async function clearImportRunBlobs(store: Store, runId: number): Promise<
 }
 
 /**
- * Drops the staging tables (`import_stage_<runId>`) whose run is no longer CREATED or RUNNING: left behind
- * by a process that died after its run finished but before it dropped the table. Returns their names.
+ * Drops the staging tables (`import_stage_<runId>`) and, on SQLite, deletes the scratch databases
+ * (`import_<runId>`) whose run is no longer CREATED or RUNNING: left behind by a process that died after
+ * its run finished, or that was killed on the run's last attempt. Returns what it dropped.
  */
 export async function dropStaleStagingTables(store: Store): Promise<string[]> {
   const tables = store.dialect === 'postgres'
     ? await sql<{ name: string }>`SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema() AND tablename LIKE 'import_stage_%'`.execute(store.db)
     : await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'import_stage_%'`.execute(store.db);
-  const byRun = new Map(tables.rows.map((t) => [Number(t.name.slice('import_stage_'.length)), t.name] as const).filter(([id]) => Number.isInteger(id)));
-  if (byRun.size === 0) return [];
-  const active = await store.db.selectFrom('import_runs').select('id').where('id', 'in', [...byRun.keys()]).where('status', 'in', ['CREATED', 'RUNNING']).execute();
-  for (const r of active) byRun.delete(r.id);
-  for (const name of byRun.values()) await sql`DROP TABLE IF EXISTS ${sql.raw(name)}`.execute(store.db);
-  return [...byRun.values()];
+  const left = [
+    ...tables.rows.map((t) => ({ name: t.name, runId: runIdOf(t.name, 'import_stage_'), drop: () => sql`DROP TABLE IF EXISTS ${sql.raw(t.name)}`.execute(store.db) })),
+    ...(await store.scratchNames()).map((name) => ({ name, runId: runIdOf(name, 'import_'), drop: () => store.removeScratch(name) })),
+  ].filter((x) => x.runId !== null);
+  if (left.length === 0) return [];
+  const active = await store.db.selectFrom('import_runs').select('id').where('id', 'in', left.map((x) => x.runId!)).where('status', 'in', ['CREATED', 'RUNNING']).execute();
+  const running = new Set(active.map((r) => r.id));
+  const stale = left.filter((x) => !running.has(x.runId!));
+  for (const x of stale) await x.drop();
+  return stale.map((x) => x.name);
+}
+
+function runIdOf(name: string, prefix: string): number | null {
+  const id = Number(name.slice(prefix.length));
+  return name.startsWith(prefix) && Number.isInteger(id) && id > 0 ? id : null;
 }

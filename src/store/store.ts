@@ -236,7 +236,7 @@ export class Store {
       return { schema: null, bulkLoad: (table, columns) => this.bulkLoad(table as keyof DB, columns), close: async () => {} };
     }
     const schema = `scratch_${name}`;
-    const file = path.join(path.dirname(this.#sqliteFile!), 'scratch', `${name}.sqlite`);
+    const file = this.#scratchFile(name);
     await fs.promises.mkdir(path.dirname(file), { recursive: true });
     await fs.promises.rm(file, { force: true }); // left by a process that died during the same job
     await sql`ATTACH DATABASE ${file} AS ${sql.raw(schema)}`.execute(this.db);
@@ -252,6 +252,26 @@ export class Store {
         }
       },
     };
+  }
+
+  /**
+   * The scratch databases on disk (SQLite; PostgreSQL's scratch tables are the main database's), by name:
+   * a process that dies with one open leaves its file behind.
+   */
+  async scratchNames(): Promise<string[]> {
+    if (!this.#sqlite) return [];
+    const files = await fs.promises.readdir(path.dirname(this.#scratchFile('x'))).catch(() => []);
+    return files.filter((f) => /^\w+\.sqlite$/.test(f)).map((f) => f.slice(0, -'.sqlite'.length));
+  }
+
+  /** Deletes the file of a scratch database no job has open (scratchNames). */
+  async removeScratch(name: string): Promise<void> {
+    if (!/^\w+$/.test(name)) throw new Error(`not a scratch name: ${name}`);
+    if (this.#sqlite) await fs.promises.rm(this.#scratchFile(name), { force: true });
+  }
+
+  #scratchFile(name: string): string {
+    return path.join(path.dirname(this.#sqliteFile!), 'scratch', `${name}.sqlite`);
   }
 
   /** Atomically takes the next value of a per-workspace counter (definition numbers, change numbers…). */

@@ -9,9 +9,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
 import { addDays, zulu } from '../../src/domain/time.js';
 import { ABANDONED_WORK_DIR_MS, sweepAbandonedWorkDirs, sweepExpiredImportRuns, sweepExpiredResults } from '../../src/jobs/retention.js';
 import { assertError } from '../helpers/assertions.js';
+import { dropStaleStagingTables } from '../../src/store/import-run-repo.js';
 import { IMPORT_WORK_DIR_PREFIX, importErrorKey, importResultKey } from '../../src/engine/import/run/executor.js';
 import { type TestServer, startTestServer, waitForRun } from '../helpers/server.js';
 
@@ -157,6 +159,33 @@ describe('Import runs: the 60-day purge', () => {
       assert.deepEqual(Object.keys(dirs).filter((n) => fs.existsSync(dirs[n])), ['fresh', 'written-lately', 'not-ours']);
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  });
+
+  it('drops the staging tables and SQLite scratch files a killed process left, of runs no longer running only', async () => {
+    const { store } = server.services;
+    const done = await row((await run('number,name\nPRG-7,Seven\n', false)).guid);
+    const going = await row((await run('number,name\nPRG-8,Eight\n', false)).guid);
+    await db().updateTable('import_runs').set({ status: 'RUNNING' }).where('id', '=', going.id).execute();
+    try {
+      for (const id of [done.id, going.id]) await sql`CREATE TABLE ${sql.raw(`import_stage_${id}`)} (junk integer)`.execute(db());
+      const scratchDir = path.join(server.dataDir, 'scratch');
+      const scratch = ['import_' + done.id, 'import_' + going.id, 'export_' + done.id].map((n) => path.join(scratchDir, `${n}.sqlite`));
+      if (store.dialect === 'sqlite') {
+        fs.mkdirSync(scratchDir, { recursive: true });
+        for (const f of scratch) fs.writeFileSync(f, 'left by a killed process');
+      }
+      const dropped = await dropStaleStagingTables(store);
+      assert.deepEqual(dropped.sort(), [`import_stage_${done.id}`, ...(store.dialect === 'sqlite' ? [`import_${done.id}`] : [])].sort());
+      const tables = (store.dialect === 'postgres'
+        ? await sql<{ name: string }>`SELECT tablename AS name FROM pg_tables WHERE tablename LIKE 'import_stage_%'`.execute(db())
+        : await sql<{ name: string }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'import_stage_%'`.execute(db())).rows.map((t) => t.name);
+      assert.equal(tables.includes(`import_stage_${done.id}`), false);
+      assert.equal(tables.includes(`import_stage_${going.id}`), true);
+      if (store.dialect === 'sqlite') assert.deepEqual(scratch.map((f) => fs.existsSync(f)), [false, true, true]);
+    } finally {
+      await sql`DROP TABLE IF EXISTS ${sql.raw(`import_stage_${going.id}`)}`.execute(db());
+      await db().updateTable('import_runs').set({ status: 'COMPLETE' }).where('id', '=', going.id).execute();
     }
   });
 
