@@ -250,6 +250,10 @@ describe('Import Engine runs through HTTP', () => {
     assert.equal(lines.length, 1);
     assert.equal(lines[0].quantity, 3);
     assert.equal(lines[0].ref_des, 'R1-R3');
+    // the working revision of the parent given a line is flagged, that of the parent whose lines all failed is not
+    const modifiedBom = async (n: string) => Number((await server.services.store.db.selectFrom('item_revisions').select('modified_bom')
+      .where('id', '=', (await current(n))!.working_rev_id!).executeTakeFirstOrThrow()).modified_bom);
+    assert.deepEqual([await modifiedBom('IMP-1'), await modifiedBom('IMP-2')], [1, 0]);
     // a line back up the tree is recursive
     const loop = await run(def, `parent.number,item.number,quantity\n${c1.number},IMP-1,1\n`, false);
     assert.equal(loop.errorCount, 1);

@@ -263,7 +263,8 @@ async function applyBom(db: Kysely<DB>, ctx: RunContext): Promise<void> {
   await sql`INSERT INTO bom_lines (workspace_id, guid, parent_rev_id, child_item_id, line_number, quantity, ref_des, notes, attrs)
     SELECT ${ws}, ${guidSql(ctx.dialect, sql`s.row_no`)}, i.working_rev_id, s.child_item_id, s.line_number, coalesce(s.quantity, 1), s.ref_des, s.notes, s.attrs
     FROM ${T} s JOIN items i ON i.id = s.parent_item_id WHERE s.err_code IS NULL AND s.action = 'CREATE' ORDER BY s.row_no`.execute(db);
-  await sql`UPDATE item_revisions SET modified_bom = 1 WHERE id IN (${workingRevs})`.execute(db);
+  // revisions flagged already are left alone: PostgreSQL writes a new version of every row an UPDATE names
+  await sql`UPDATE item_revisions SET modified_bom = 1 WHERE id IN (${workingRevs}) AND modified_bom = 0`.execute(db);
 }
 
 interface AttrLine {
