@@ -9,7 +9,7 @@ import { type Kysely, sql } from 'kysely';
 import type { AttributeDef } from '../../../domain/item-json.js';
 import type { DB } from '../../../store/schema.js';
 import { attrsChange, customAttributeNames, customValue, mergeAttrs, setCustomColumns } from './custom.js';
-import { ROW, RowError, type StageColumn, clearsText, concat, ensureWorkingRevisions, guidSql, indexStagingOn, numberCell, rewriteStaging, rowFailer, StagedValues, StageIndex } from './context.js';
+import { ROW, RowError, type StageColumn, clearsText, concat, ensureWorkingRevisions, flagRevisions, guidSql, indexStagingOn, numberCell, rewriteStaging, rowFailer, StagedValues, StageIndex } from './context.js';
 import type { ResourceHandler, RunContext } from './resource.js';
 
 const STD: Record<string, { col: string; kind: 'text' | 'real' | 'integer' | 'key' }> = {
@@ -263,8 +263,7 @@ async function applyBom(db: Kysely<DB>, ctx: RunContext): Promise<void> {
   await sql`INSERT INTO bom_lines (workspace_id, guid, parent_rev_id, child_item_id, line_number, quantity, ref_des, notes, attrs)
     SELECT ${ws}, ${guidSql(ctx.dialect, sql`s.row_no`)}, i.working_rev_id, s.child_item_id, s.line_number, coalesce(s.quantity, 1), s.ref_des, s.notes, s.attrs
     FROM ${T} s JOIN items i ON i.id = s.parent_item_id WHERE s.err_code IS NULL AND s.action = 'CREATE' ORDER BY s.row_no`.execute(db);
-  // revisions flagged already are left alone: PostgreSQL writes a new version of every row an UPDATE names
-  await sql`UPDATE item_revisions SET modified_bom = 1 WHERE id IN (${workingRevs}) AND modified_bom = 0`.execute(db);
+  await flagRevisions(db, 'modified_bom', workingRevs);
 }
 
 interface AttrLine {

@@ -13,7 +13,7 @@
 import { type Kysely, sql } from 'kysely';
 import { newGuid } from '../../../domain/ids.js';
 import type { DB } from '../../../store/schema.js';
-import { ROW, RowError, type StageColumn, booleanCell, clearsText, concat, ensureWorkingRevisions, guidSql, rowFailer, StagedValues, StageIndex } from './context.js';
+import { ROW, RowError, type StageColumn, booleanCell, clearsText, concat, ensureWorkingRevisions, flagRevisions, guidSql, rowFailer, StagedValues, StageIndex } from './context.js';
 import {
   FILE_ATTRS, FILE_COLUMNS, checkFileValues, insertFiles, resolveFileKey, setLatestEdition, stageFileValue,
 } from './file-records.js';
@@ -211,5 +211,5 @@ async function applyItemFiles(db: Kysely<DB>, ctx: RunContext): Promise<void> {
   await sql`INSERT INTO item_files (workspace_id, guid, rev_id, file_id, "primary", latest_edition_association)
     SELECT ${ws}, ${guidSql(ctx.dialect)}, i.working_rev_id, CASE WHEN s.lea = 1 THEN s.latest_file_id ELSE s.file_id END, coalesce(s.is_primary, 0), s.lea
     FROM ${T} s JOIN items i ON i.id = s.item_id WHERE s.err_code IS NULL AND s.action = 'CREATE' ORDER BY s.row_no`.execute(db);
-  await sql`UPDATE item_revisions SET modified_files = 1 WHERE id IN (${workingRevs})`.execute(db);
+  await flagRevisions(db, 'modified_files', workingRevs);
 }
