@@ -1,34 +1,26 @@
 /**
- * Worker threads of plmx's own modules, whether plmx runs from its TypeScript sources (through tsx, whose
- * loader a worker does not inherit) or from compiled JavaScript; and a stream of messages from such a
+ * Worker threads of plmx's own modules, whether plmx runs from its TypeScript sources (on a bundle of the
+ * module, thread-bundles.ts) or from compiled JavaScript; and a stream of messages from such a
  * thread with bounded read-ahead (a reader thread of an import's rows, its staging thread).
  */
 import { type MessagePort, type ResourceLimits, Worker } from 'node:worker_threads';
+import { bundledWorker } from './thread-bundles.js';
 
 /**
- * Starting a thread costs about 0.1 s (tsx's loader included), so work moves to one only for inputs
- * larger than this: an import's source file read and staged on a thread of its own.
+ * Starting a thread costs about 0.05 s (its first rows in an import: 0.2 s), so work moves to one only
+ * for inputs larger than this: an import's source file read and staged on a thread of its own.
  */
 export const THREAD_WORTH_BYTES = 8 * 1024 ** 2;
 
 /**
  * `new Worker` on the module `name` (without extension) next to `base` (an import.meta.url), with the
- * thread's own `resourceLimits`. From the sources, the packages in `preload` are imported before tsx's
- * loader is registered in the thread: their files then load at Node's own speed (kysely's 600 files took
- * a staging thread 0.3 s through the loader).
+ * thread's own `resourceLimits`; from the sources, on that module's bundle (thread-bundles.ts).
  */
-export function startWorker(
-  base: string, name: string, workerData: unknown, opts: { preload?: string[]; resourceLimits?: ResourceLimits } = {},
-): Worker {
+export function startWorker(base: string, name: string, workerData: unknown, opts: { resourceLimits?: ResourceLimits } = {}): Worker {
   const fromSources = base.endsWith('.ts');
   const entry = new URL(`./${name}${fromSources ? '.ts' : '.js'}`, base);
   const { resourceLimits } = opts;
-  if (!fromSources) return new Worker(entry, { workerData, resourceLimits });
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const packages = (opts.preload ?? []).map((p) => `import(${JSON.stringify(import.meta.resolve(p))})`).join(', ');
-  const boot = `Promise.all([${packages}]).then(() => import(${JSON.stringify(tsx)}))
-    .then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); })`;
-  return new Worker(boot, { eval: true, workerData, resourceLimits });
+  return fromSources ? bundledWorker(entry, { workerData, resourceLimits }) : new Worker(entry, { workerData, resourceLimits });
 }
 
 /** An error thrown on a worker thread, as it crosses to the parent. */

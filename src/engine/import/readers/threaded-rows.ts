@@ -3,7 +3,7 @@
  * its cells is a large share of an import's CPU, so on a worker it overlaps the consumer's own work on the
  * rows instead of adding to it (1M-row CSV: ~1.3 s leave the consumer's thread; each batch costs it a
  * structured clone, ~0.2 µs per cell).
- * Starting the thread costs about 0.1 s, so openRows uses one only for files above `workerAboveBytes`.
+ * Starting the thread costs about 0.05 s, so openRows uses one only for files above `workerAboveBytes`.
  *
  * The worker reads a few batches ahead of the consumer and then waits for it, so memory stays bounded by
  * those batches. ImportFileError crosses the thread with its row number; leaving the loop early or
