@@ -260,7 +260,7 @@ export class Store {
    */
   async scratchNames(): Promise<string[]> {
     if (!this.#sqlite) return [];
-    const files = await fs.promises.readdir(path.dirname(this.#scratchFile('x'))).catch(() => []);
+    const files = await fs.promises.readdir(this.#scratchDir()).catch(() => []);
     return files.filter((f) => /^\w+\.sqlite$/.test(f)).map((f) => f.slice(0, -'.sqlite'.length));
   }
 
@@ -270,8 +270,12 @@ export class Store {
     if (this.#sqlite) await fs.promises.rm(this.#scratchFile(name), { force: true });
   }
 
+  #scratchDir(): string {
+    return path.join(path.dirname(this.#sqliteFile!), 'scratch');
+  }
+
   #scratchFile(name: string): string {
-    return path.join(path.dirname(this.#sqliteFile!), 'scratch', `${name}.sqlite`);
+    return path.join(this.#scratchDir(), `${name}.sqlite`);
   }
 
   /** Atomically takes the next value of a per-workspace counter (definition numbers, change numbers…). */
