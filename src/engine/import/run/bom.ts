@@ -197,20 +197,21 @@ export function itemBomHandler(customAttrs: AttributeDef[]): ResourceHandler {
       if (ctx.mode === 'DELETE') return;
       // a line whose child already has the parent below it (through current BOMs or this file) closes a
       // loop; a child with nothing below it (a leaf part, as most lines' children are) closes none, so the
-      // walk starts only from the others (1M lines onto leaves: 2.5-3 s on SQLite, 5.4 s on PostgreSQL
-      // walking from every line)
+      // walk starts only from the others, and when there are none (1M lines onto leaves) is not made: a
+      // walk with nowhere to go still sorted every edge on PostgreSQL (1.7 s). The workspace's edges are
+      // read from its BOM lines, not from each of its items (2.5 s on PostgreSQL, 0.35 s on SQLite, for
+      // a million items and no lines).
+      const current = sql`SELECT i.id AS p, bl.child_item_id AS c FROM bom_lines bl JOIN item_revisions r ON r.id = bl.parent_rev_id
+        JOIN items i ON i.id = r.item_id AND (i.latest_rev_id = r.id OR i.working_rev_id = r.id) WHERE bl.workspace_id = ${ws}`;
+      const starts = sql`SELECT row_no, child_item_id FROM ${T} WHERE err_code IS NULL
+        AND (child_item_id IN (SELECT parent_item_id FROM ${T} WHERE err_code IS NULL) OR child_item_id IN (SELECT x.p FROM (${current}) x))`;
+      if ((await sql`SELECT 1 AS one FROM (${starts}) s LIMIT 1`.execute(db)).rows.length === 0) return;
       await fail(
         ROW.RECURSIVE,
         concat(`The item '`, sql`ckey`, `' cannot be added to the BOM of '`, sql`pkey`, `': '`, sql`pkey`, `' is already below it (recursive BOM).`),
         sql`row_no IN (
-          WITH RECURSIVE edges(p, c) AS (
-            SELECT i.id, bl.child_item_id FROM items i JOIN bom_lines bl ON bl.parent_rev_id = i.latest_rev_id OR bl.parent_rev_id = i.working_rev_id
-            WHERE i.workspace_id = ${ws}
-            UNION ALL SELECT parent_item_id, child_item_id FROM ${T} WHERE err_code IS NULL
-          ), reach(rn, item) AS (
-            SELECT row_no, child_item_id FROM ${T} WHERE err_code IS NULL AND child_item_id IN (SELECT p FROM edges)
-            UNION SELECT r.rn, e.c FROM reach r JOIN edges e ON e.p = r.item
-          )
+          WITH RECURSIVE edges(p, c) AS (${current} UNION ALL SELECT parent_item_id, child_item_id FROM ${T} WHERE err_code IS NULL),
+          reach(rn, item) AS (${starts} UNION SELECT r.rn, e.c FROM reach r JOIN edges e ON e.p = r.item)
           SELECT r.rn FROM reach r JOIN ${T} s ON s.row_no = r.rn WHERE r.item = s.parent_item_id)`,
       );
     },
