@@ -26,8 +26,12 @@ import { type Cluster, type PlmxProcess, http as request, sleep, startCluster } 
 const EMAIL = 'crash@acme.test';
 const PASSWORD = 'kill dash nine';
 const PG = Boolean(process.env.PLMX_DATABASE_URL);
-/** Rows per run: enough for the commit transaction to take a few hundred ms or more. */
-const N = PG ? 20_000 : 40_000;
+/**
+ * Rows per run: enough for the commit transaction to take a few hundred ms or more. SQLite commits 40,000
+ * rows in under 100 ms on a fast machine, too short for the probe to catch (CI missed it once); 250,000
+ * gave two kills inside the commit in each of two runs, in 14 s.
+ */
+const N = PG ? 20_000 : 250_000;
 
 /** Direct access to the database the children use, independent of plmx's own code. */
 interface Probe {
