@@ -27,12 +27,13 @@ const BANNER = "import { createRequire as __plmxRequire } from 'node:module'; co
 const UNUSED_MS = 24 * 60 * 60_000;
 
 const built = new Map<string, string>();
+let digest: string | undefined;
 
 /** The bundle of the module `entry` (a .ts file of the sources), built if the sources changed since. */
 function threadBundle(entry: URL): string {
   let file = built.get(entry.href);
   if (file === undefined) {
-    file = path.join(CACHE, `${path.basename(fileURLToPath(entry), '.ts')}-${sourcesDigest()}.mjs`);
+    file = path.join(CACHE, `${path.basename(fileURLToPath(entry), '.ts')}-${(digest ??= sourcesDigest())}.mjs`);
     built.set(entry.href, file);
   }
   try {
